@@ -1,1 +1,72 @@
+//! The Cloudflare Worker: a thin adapter from `worker` types to the
+//! runtime-neutral service. Bindings: `DATA` (R2, customer documents),
+//! `CACHE` (KV, LLM answers), `DB` (D1, replay protection) and variables
+//! and secrets from the environment.
 
+mod platform;
+
+use platform::CloudflarePlatform;
+use worker::{Context, Env, Request, Response, Result, event};
+
+#[event(fetch)]
+async fn fetch(mut req: Request, env: Env, _ctx: Context) -> Result<Response> {
+    let request = to_service_request(&mut req).await;
+    let platform = CloudflarePlatform::new(env);
+    let response = edgedesk_service::handle(&platform, request).await;
+    to_worker_response(response)
+}
+
+async fn to_service_request(req: &mut Request) -> edgedesk_service::Request {
+    let method = req.method().to_string();
+    let mut out = edgedesk_service::Request::new(&method, &req.path());
+    out.headers = req
+        .headers()
+        .entries()
+        .map(|(k, v)| (k.to_ascii_lowercase(), v))
+        .collect();
+    // Bodies are read only where a route takes one, and never past the cap.
+    if matches!(method.as_str(), "POST" | "PUT" | "PATCH") {
+        let declared = out.header("content-length").map(str::to_string);
+        out.body = match req.stream() {
+            Ok(mut stream) => {
+                let body =
+                    edgedesk_service::read_body_limited(declared.as_deref(), &mut stream).await;
+                if body == Err(edgedesk_service::BodyError::TooLarge) {
+                    discard_rest(&mut stream).await;
+                }
+                body
+            }
+            Err(_) => Ok(Vec::new()),
+        };
+    }
+    out
+}
+
+fn to_worker_response(res: edgedesk_service::Response) -> Result<Response> {
+    let mut out = if res.body.is_empty() {
+        Response::empty()?
+    } else {
+        Response::from_bytes(res.body)?
+    }
+    .with_status(res.status);
+    let headers = out.headers_mut();
+    for (k, v) in &res.headers {
+        headers.set(k, v)?;
+    }
+    Ok(out)
+}
+
+/// Drains (without keeping) what is left of a refused body, up to a bound,
+/// so the client gets the 413 instead of a reset connection while it is
+/// still sending. Past the bound the connection is simply dropped.
+async fn discard_rest(stream: &mut worker::ByteStream) {
+    use futures::StreamExt;
+    const DRAIN_LIMIT: usize = 1024 * 1024;
+    let mut drained = 0;
+    while drained < DRAIN_LIMIT {
+        match stream.next().await {
+            Some(Ok(chunk)) => drained += chunk.len(),
+            _ => break,
+        }
+    }
+}

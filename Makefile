@@ -1,0 +1,87 @@
+# Edgedesk developer entry points. After cloning:
+#   make dev    install what is missing, build, load sample data, serve on :8787
+#   make test   every test: native, no_std core, in-process cases, workerd e2e
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+export WRANGLER_SEND_METRICS := false
+export CLOUDFLARE_CF_FETCH_ENABLED := false
+
+WORKER_BUILD_VERSION := 0.8.7
+# The wasm-bindgen CLI must match the library version in Cargo.lock.
+WASM_BINDGEN_VERSION := $(shell sed -n '/^name = "wasm-bindgen"$$/{n;s/^version = "\(.*\)"/\1/p;}' Cargo.lock)
+CARGO_BIN := $(or $(CARGO_HOME),$(HOME)/.cargo)/bin
+NODE_BIN := $(CURDIR)/node_modules/.bin
+WRANGLER := $(NODE_BIN)/wrangler
+WORKER := workers/cloudflare/build/index.js
+WORKER_SOURCES := Cargo.toml Cargo.lock $(shell find shared workers/cloudflare -name '*.rs' -o -name Cargo.toml | grep -v /build/)
+STATE := .wrangler/state
+STAMPS := .make
+
+.PHONY: help dev test build tools lint bench load smoke clean
+
+help:
+	@echo "make dev    serve the Worker on http://127.0.0.1:8787 with sample data"
+	@echo "make test   run every test"
+	@echo "make bench  criterion benchmarks;  make load  latency under load (needs make dev running)"
+
+## Toolchain: each step is skipped when what it installs is already there.
+tools: node_modules/.package-lock.json
+	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+	@rustup target list --installed | grep -qx wasm32v1-none || rustup target add wasm32v1-none
+	@rustup component list --installed | grep -q '^clippy' || rustup component add clippy
+	@rustup component list --installed | grep -q '^rustfmt' || rustup component add rustfmt
+	@[ "$$($(CARGO_BIN)/worker-build --version 2>/dev/null)" = "$(WORKER_BUILD_VERSION)" ] || \
+		cargo install worker-build --version $(WORKER_BUILD_VERSION) --locked
+	@[ "$$($(CARGO_BIN)/wasm-bindgen --version 2>/dev/null)" = "wasm-bindgen $(WASM_BINDGEN_VERSION)" ] || \
+		cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION) --force
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+
+## The Worker bundle, rebuilt only when Rust sources change.
+build: tools $(WORKER)
+
+$(WORKER): $(WORKER_SOURCES)
+	cd workers/cloudflare && \
+		WASM_BINDGEN_BIN=$(CARGO_BIN)/wasm-bindgen \
+		WASM_OPT_BIN=$(NODE_BIN)/wasm-opt \
+		ESBUILD_BIN=$(NODE_BIN)/esbuild \
+		$(CARGO_BIN)/worker-build --release
+	@touch $@
+
+## Local state for `wrangler dev`: D1 migrations and sample data in R2.
+$(STAMPS)/local-state: $(wildcard migrations/*.sql) $(wildcard sample_data/*/*.json) scripts/seed-local.mjs | node_modules/.package-lock.json
+	CI=true $(WRANGLER) d1 migrations apply edgedesk --local --persist-to $(STATE)
+	node scripts/seed-local.mjs $(STATE) sample_data
+	@mkdir -p $(STAMPS) && touch $@
+
+.dev.vars:
+	printf 'HMAC_SECRET=dev-secret\nALLOWED_ORIGIN=http://localhost:3000\n' > $@
+
+dev: build $(STAMPS)/local-state .dev.vars
+	$(WRANGLER) dev --local --ip 127.0.0.1 --port 8787 --persist-to $(STATE)
+
+## Tests.
+lint: tools
+	cargo fmt --all -- --check
+	cargo clippy --all-targets -- -D warnings
+	cargo clippy -p edgedesk-worker --target wasm32-unknown-unknown -- -D warnings
+
+test: build lint
+	# The core has no std at all: prove it on a target that has none.
+	cargo build -p edgedesk-core --target wasm32v1-none
+	cargo test --workspace --exclude edgedesk-worker
+
+bench:
+	cargo bench -p edgedesk-core
+
+load:
+	cargo run --release -p edgedesk-cli -- load --tool calculate_health --customer-id acme-001
+
+smoke:
+	cargo run -p edgedesk-cli -- smoke
+
+clean:
+	rm -rf workers/cloudflare/build $(STAMPS) $(STATE) target/e2e-workerd-state

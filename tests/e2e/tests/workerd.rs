@@ -1,0 +1,150 @@
+//! The shared end-to-end cases against the real Worker on local workerd
+//! (`wrangler dev --local`), with fresh local D1, R2 and KV state.
+//! Needs the built Worker (`make build`) and `npm ci`; `make test` does both.
+
+use edgedesk_e2e::{Http, run_all};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .unwrap()
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn wrangler(root: &Path) -> Command {
+    let bin = root.join("node_modules/.bin/wrangler");
+    assert!(
+        bin.exists(),
+        "wrangler is not installed: run `npm ci` (make test does)"
+    );
+    let mut c = Command::new(bin);
+    c.current_dir(root)
+        .env("WRANGLER_SEND_METRICS", "false")
+        .env("CLOUDFLARE_CF_FETCH_ENABLED", "false")
+        .env("CI", "true");
+    c
+}
+
+fn run(mut c: Command, what: &str) {
+    let out = c.output().unwrap_or_else(|e| panic!("{what}: {e}"));
+    assert!(
+        out.status.success(),
+        "{what} failed:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Stops wrangler and its workerd children when the test ends, pass or fail.
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        // SIGINT, as Ctrl-C would: wrangler then stops its workerd cleanly.
+        let pid = self.0.id().to_string();
+        let _ = Command::new("kill").args(["-s", "INT", &pid]).status();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.0.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn shared_cases_pass_on_workerd() {
+    let root = root();
+    assert!(
+        root.join("workers/cloudflare/build/index.js").exists(),
+        "the Worker is not built: run `make build` (make test does)"
+    );
+    let state = root.join("target/e2e-workerd-state");
+    let _ = std::fs::remove_dir_all(&state);
+    let state_arg = state.to_str().unwrap().to_string();
+
+    let mut migrate = wrangler(&root);
+    migrate.args([
+        "d1",
+        "migrations",
+        "apply",
+        "edgedesk",
+        "--local",
+        "--persist-to",
+        &state_arg,
+    ]);
+    run(migrate, "applying migrations");
+    let mut seed = Command::new("node");
+    seed.current_dir(&root).args([
+        "scripts/seed-local.mjs",
+        &state_arg,
+        "sample_data",
+        "tests/fixtures",
+    ]);
+    run(seed, "loading sample data");
+
+    let port = free_port();
+    let mut dev = wrangler(&root);
+    dev.args([
+        "dev",
+        "--local",
+        "--ip",
+        "127.0.0.1",
+        "--port",
+        &port.to_string(),
+        "--inspector-port",
+        &free_port().to_string(),
+        "--persist-to",
+        &state_arg,
+        "--show-interactive-dev-session=false",
+        "--var",
+        "HMAC_SECRET:dev-secret,previous-secret",
+        "--var",
+        "ALLOWED_ORIGIN:http://localhost:3000",
+    ])
+    .stdin(Stdio::null())
+    .stdout(Stdio::null())
+    .stderr(Stdio::null());
+    let _server = Server(dev.spawn().expect("start wrangler dev"));
+
+    let base = format!("http://127.0.0.1:{port}");
+    let http = Http::new(&base);
+    let started = Instant::now();
+    loop {
+        if ureq_ok(&format!("{base}/health")) {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(90),
+            "wrangler dev did not answer on {base} within 90 s"
+        );
+        std::thread::sleep(Duration::from_millis(250));
+    }
+    eprintln!("workerd up after {:?}", started.elapsed());
+
+    let (passed, failures) = run_all(&http, "dev-secret");
+    assert!(failures.is_empty(), "{failures}");
+    eprintln!("{passed} shared cases passed on workerd");
+}
+
+fn ureq_ok(url: &str) -> bool {
+    ureq::get(url)
+        .timeout(Duration::from_secs(2))
+        .call()
+        .is_ok_and(|r| r.status() == 200)
+}

@@ -1,0 +1,155 @@
+//! The service's platform traits over Cloudflare bindings.
+
+use edgedesk_service::platform::*;
+use std::time::Duration;
+use worker::wasm_bindgen::JsValue;
+use worker::{Delay, Env, Fetch, Method, RequestInit, console_error};
+
+pub struct CloudflarePlatform {
+    env: Env,
+}
+
+impl CloudflarePlatform {
+    pub fn new(env: Env) -> Self {
+        Self { env }
+    }
+}
+
+/// Logs the detail for operators and returns an error without it.
+fn fault(what: &str, e: impl std::fmt::Display) -> StoreError {
+    console_error!("{what}: {e}");
+    StoreError::new(what)
+}
+
+impl BlobStore for CloudflarePlatform {
+    async fn get_blob(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        let bucket = self
+            .env
+            .bucket("DATA")
+            .map_err(|e| fault("R2 binding DATA", e))?;
+        let Some(object) = bucket
+            .get(key)
+            .execute()
+            .await
+            .map_err(|e| fault("R2 get", e))?
+        else {
+            return Ok(None);
+        };
+        match object.body() {
+            Some(body) => body
+                .bytes()
+                .await
+                .map(Some)
+                .map_err(|e| fault("R2 read", e)),
+            None => Ok(Some(Vec::new())),
+        }
+    }
+}
+
+impl KeyValue for CloudflarePlatform {
+    async fn kv_get(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        let kv = self
+            .env
+            .kv("CACHE")
+            .map_err(|e| fault("KV binding CACHE", e))?;
+        kv.get(key).bytes().await.map_err(|e| fault("KV get", e))
+    }
+
+    async fn kv_put(&self, key: &str, value: &[u8], ttl_secs: u32) -> Result<(), StoreError> {
+        let kv = self
+            .env
+            .kv("CACHE")
+            .map_err(|e| fault("KV binding CACHE", e))?;
+        kv.put_bytes(key, value)
+            .map_err(|e| fault("KV put", e))?
+            // KV refuses TTLs under 60 seconds.
+            .expiration_ttl(u64::from(ttl_secs.max(60)))
+            .execute()
+            .await
+            .map_err(|e| fault("KV put", e))
+    }
+}
+
+impl SqlStore for CloudflarePlatform {
+    async fn execute(&self, sql: &str, params: &[SqlValue]) -> Result<u64, StoreError> {
+        let db = self.env.d1("DB").map_err(|e| fault("D1 binding DB", e))?;
+        let values: Vec<JsValue> = params
+            .iter()
+            .map(|p| match p {
+                SqlValue::Null => JsValue::NULL,
+                // D1 numbers are doubles; every integer stored here is far
+                // below 2^53 (millisecond timestamps, counts).
+                SqlValue::Integer(i) => JsValue::from_f64(*i as f64),
+                SqlValue::Real(r) => JsValue::from_f64(*r),
+                SqlValue::Text(t) => JsValue::from_str(t),
+            })
+            .collect();
+        let result = db
+            .prepare(sql)
+            .bind(&values)
+            .map_err(|e| fault("D1 bind", e))?
+            .run()
+            .await
+            .map_err(|e| fault("D1 run", e))?;
+        let changes = result
+            .meta()
+            .map_err(|e| fault("D1 meta", e))?
+            .and_then(|m| m.changes)
+            .unwrap_or(0);
+        Ok(changes as u64)
+    }
+}
+
+impl Clock for CloudflarePlatform {
+    fn now_ms(&self) -> i64 {
+        worker::Date::now().as_millis() as i64
+    }
+
+    async fn sleep(&self, ms: u64) {
+        Delay::from(Duration::from_millis(ms)).await
+    }
+}
+
+impl Random for CloudflarePlatform {
+    fn fill(&self, buf: &mut [u8]) {
+        // crypto.getRandomValues cannot fail for buffers this small.
+        let _ = getrandom::getrandom(buf);
+    }
+}
+
+impl HttpClient for CloudflarePlatform {
+    async fn send(&self, request: OutboundRequest) -> Result<OutboundResponse, StoreError> {
+        let headers = worker::Headers::new();
+        for (k, v) in &request.headers {
+            headers.set(k, v).map_err(|e| fault("outbound header", e))?;
+        }
+        let mut init = RequestInit::new();
+        init.with_method(Method::from(request.method.to_string()))
+            .with_headers(headers)
+            .with_body(Some(JsValue::from_str(&String::from_utf8_lossy(
+                &request.body,
+            ))));
+        let req = worker::Request::new_with_init(&request.url, &init)
+            .map_err(|e| fault("outbound request", e))?;
+        let mut res = Fetch::Request(req)
+            .send()
+            .await
+            .map_err(|e| fault("outbound fetch", e))?;
+        let body = res.bytes().await.map_err(|e| fault("outbound body", e))?;
+        Ok(OutboundResponse {
+            status: res.status_code(),
+            body,
+        })
+    }
+}
+
+impl Config for CloudflarePlatform {
+    fn var(&self, name: &str) -> Option<String> {
+        // Plain variables and secrets both arrive as string bindings.
+        self.env
+            .var(name)
+            .map(|v| v.to_string())
+            .or_else(|_| self.env.secret(name).map(|s| s.to_string()))
+            .ok()
+    }
+}
