@@ -4,7 +4,7 @@
 mod support;
 
 use edgedesk_core::signing::sign_call;
-use edgedesk_service::platform::{OutboundResponse, StoreError};
+use edgedesk_service::platform::{OutboundRequest, OutboundResponse, StoreError};
 use edgedesk_service::{Request, Response, handle};
 use futures::executor::block_on;
 use serde_json::{Value, json};
@@ -176,7 +176,7 @@ fn llm_platform() -> TestPlatform {
     p
 }
 
-fn chat(content: Value) -> Option<Result<OutboundResponse, StoreError>> {
+fn chat(content: Value) -> Answer {
     Some(Ok(OutboundResponse {
         status: 200,
         body: json!({"choices": [{"message": {"content": content.to_string()}}]})
@@ -216,49 +216,31 @@ fn llm_email_is_used_grounded_and_cached() {
     );
 }
 
+type Answer = Option<Result<OutboundResponse, StoreError>>;
+type Responder = fn(&OutboundRequest) -> Answer;
+
 #[test]
 fn llm_failures_fall_back_to_the_template_and_say_why() {
-    let cases: Vec<(Box<dyn Fn() -> TestPlatform>, &str)> = vec![
+    let cases: [(Responder, &str); 4] = [
         (
-            Box::new(|| {
-                let p = llm_platform();
-                p.on_http(|_| {
-                    Some(Ok(OutboundResponse {
-                        status: 503,
-                        body: vec![],
-                    }))
-                });
-                p
-            }),
+            |_| {
+                Some(Ok(OutboundResponse {
+                    status: 503,
+                    body: vec![],
+                }))
+            },
             "HTTP 503",
         ),
+        (|_| None, "did not answer within"),
+        (|_| chat(json!({"text": "no subject"})), "not an email"),
         (
-            Box::new(|| {
-                let p = llm_platform();
-                p.on_http(|_| None);
-                p
-            }),
-            "did not answer within",
-        ),
-        (
-            Box::new(|| {
-                let p = llm_platform();
-                p.on_http(|_| chat(json!({"text": "no subject"})));
-                p
-            }),
-            "not an email",
-        ),
-        (
-            Box::new(|| {
-                let p = llm_platform();
-                p.on_http(|_| Some(Err(StoreError::new("dns"))));
-                p
-            }),
+            |_| Some(Err(StoreError::new("dns"))),
             "could not be reached",
         ),
     ];
-    for (make, reason) in cases {
-        let p = make();
+    for (answer, reason) in cases {
+        let p = llm_platform();
+        p.on_http(answer);
         let d = data(
             &p,
             "generate_email",
