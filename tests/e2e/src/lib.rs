@@ -2,6 +2,8 @@
 //! them through any [`Transport`]: real HTTP against workerd, or in-process
 //! against the service. One set of cases for every runtime.
 
+pub mod mock_llm;
+
 use edgedesk_core::signing::sign_call;
 use serde::Deserialize;
 use serde_json::{Map, Value};
@@ -446,4 +448,29 @@ impl Transport for Http {
             body,
         })
     }
+}
+
+/// Signs and sends one tool call (for checks outside the shared cases).
+pub fn call_tool(
+    transport: &dyn Transport,
+    secret: &str,
+    tool: &str,
+    body: &Value,
+) -> Result<(u16, Value), String> {
+    let raw = body.to_string();
+    let ts = transport.now_ms();
+    let sig = sign_call(secret.as_bytes(), ts, "e2e-agent", raw.as_bytes());
+    let res = transport.send(WireRequest {
+        method: "POST".into(),
+        path: format!("/tools/{tool}"),
+        headers: vec![
+            ("content-type".into(), "application/json".into()),
+            ("x-timestamp".into(), ts.to_string()),
+            ("x-client".into(), "e2e-agent".into()),
+            ("x-signature".into(), sig),
+        ],
+        body: raw.into_bytes(),
+    })?;
+    let value = serde_json::from_slice(&res.body).map_err(|e| e.to_string())?;
+    Ok((res.status, value))
 }

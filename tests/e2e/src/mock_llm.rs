@@ -1,0 +1,73 @@
+//! A stand-in for an OpenAI-compatible chat completions endpoint, on
+//! loopback, for end-to-end runs. It answers with an email for prompts about
+//! `acme-001` and with HTTP 503 for everything else, and counts calls, so a
+//! test can see the LLM path, the fallback and the cache on a real runtime.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+pub struct MockLlm {
+    pub url: String,
+    calls: Arc<AtomicUsize>,
+}
+
+impl MockLlm {
+    pub fn calls(&self) -> usize {
+        self.calls.load(Ordering::SeqCst)
+    }
+}
+
+pub const MOCK_SUBJECT: &str = "Acme Corp: a note from your account team";
+
+pub fn start() -> MockLlm {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind mock LLM");
+    let url = format!(
+        "http://127.0.0.1:{}/v1/chat/completions",
+        listener.local_addr().unwrap().port()
+    );
+    let calls = Arc::new(AtomicUsize::new(0));
+    let counter = calls.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            counter.fetch_add(1, Ordering::SeqCst);
+            let mut reader = BufReader::new(&stream);
+            let mut length = 0usize;
+            let mut line = String::new();
+            while reader.read_line(&mut line).map(|n| n > 0).unwrap_or(false) {
+                if line == "\r\n" {
+                    break;
+                }
+                if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                    length = v.trim().parse().unwrap_or(0);
+                }
+                line.clear();
+            }
+            let mut body = vec![0u8; length.min(1 << 20)];
+            let _ = reader.read_exact(&mut body);
+            let prompt = String::from_utf8_lossy(&body);
+            let (status, payload) = if prompt.contains("acme-001") {
+                let content = serde_json::json!({
+                    "subject": MOCK_SUBJECT,
+                    "body": "Hi Dana,\n\nThanks for a strong quarter.\n\nBest,\nYour account team"
+                })
+                .to_string();
+                (
+                    "200 OK",
+                    serde_json::json!({"choices": [{"message": {"role": "assistant", "content": content}}]})
+                        .to_string(),
+                )
+            } else {
+                ("503 Service Unavailable", "{}".to_string())
+            };
+            let mut out = &stream;
+            let _ = write!(
+                out,
+                "HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{payload}",
+                payload.len()
+            );
+        }
+    });
+    MockLlm { url, calls }
+}
