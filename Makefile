@@ -19,12 +19,13 @@ WORKER_SOURCES := Cargo.toml Cargo.lock $(shell find shared workers/cloudflare -
 STATE := .wrangler/state
 STAMPS := .make
 
-.PHONY: help dev test build tools lint bench load smoke clean
+.PHONY: help dev test build tools lint bench load smoke fuzz clean
 
 help:
 	@echo "make dev    serve the Worker on http://127.0.0.1:8787 with sample data"
 	@echo "make test   run every test"
 	@echo "make bench  criterion benchmarks;  make load  latency under load (needs make dev running)"
+	@echo "make fuzz   each fuzz target for FUZZ_SECONDS (30)"
 
 ## Toolchain: each step is skipped when what it installs is already there.
 tools: node_modules/.package-lock.json
@@ -82,6 +83,18 @@ load:
 
 smoke:
 	cargo run -p edgedesk-cli -- smoke
+
+## Fuzzing every parser of untrusted input. cargo-fuzz needs nightly-only
+## compiler flags; the toolchain here is stable, so RUSTC_BOOTSTRAP unlocks
+## them for the fuzz build alone.
+FUZZ_SECONDS ?= 30
+FUZZ_TARGETS := signed_headers tool_request stored_documents health_weights
+fuzz:
+	@command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --version 0.13.2 --locked
+	cd fuzz && ./seed-corpus.sh
+	cd fuzz && for t in $(FUZZ_TARGETS); do \
+		RUSTC_BOOTSTRAP=1 cargo fuzz run -O $$t -- -max_total_time=$(FUZZ_SECONDS) 2>&1 | tail -n 2; \
+	done
 
 clean:
 	rm -rf workers/cloudflare/build $(STAMPS) $(STATE) target/e2e-workerd-state

@@ -61,15 +61,16 @@ fn summarise(days: &[UsageDay], start: NaiveDate, end: NaiveDate, seats: u32) ->
     let (mut n, mut events, mut sessions, mut users, mut peak) = (0u32, 0u64, 0u64, 0u64, 0u32);
     for d in inside {
         n += 1;
-        events += d.events;
-        sessions += d.sessions;
-        users += u64::from(d.active_users);
+        // Stored exports are untrusted: absurd counts saturate, never wrap.
+        events = events.saturating_add(d.events);
+        sessions = sessions.saturating_add(d.sessions);
+        users = users.saturating_add(u64::from(d.active_users));
         peak = peak.max(d.active_users);
     }
     let avg_users_x100 = if n == 0 {
         0
     } else {
-        users * 100 / u64::from(n)
+        users.saturating_mul(100) / u64::from(n)
     };
     WindowSummary {
         start,
@@ -82,12 +83,12 @@ fn summarise(days: &[UsageDay], start: NaiveDate, end: NaiveDate, seats: u32) ->
         utilisation_bp: if seats == 0 {
             0
         } else {
-            avg_users_x100 * 100 / u64::from(seats)
+            avg_users_x100.saturating_mul(100) / u64::from(seats)
         },
         events_per_day_x100: if n == 0 {
             0
         } else {
-            events * 100 / u64::from(n)
+            events.saturating_mul(100) / u64::from(n)
         },
     }
 }
@@ -264,5 +265,17 @@ mod tests {
         assert_eq!(r.current.days_with_data, 20);
         assert_eq!(r.current.peak_active_users, 20);
         assert!(r.trend.is_none());
+    }
+
+    #[test]
+    fn absurd_counts_saturate_instead_of_wrapping() {
+        let mut u = doc(2, d("2026-01-01"), |_| u32::MAX);
+        for day in &mut u.days {
+            day.events = u64::MAX;
+            day.sessions = u64::MAX;
+        }
+        let r = report(&u, d("2026-01-02"), 2);
+        assert_eq!(r.current.events, u64::MAX);
+        assert_eq!(r.current.peak_active_users, u32::MAX);
     }
 }

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Seeds the fuzz corpora from the sample data and the shared e2e cases.
+set -euo pipefail
+cd "$(dirname "$0")"
+mkdir -p corpus/stored_documents corpus/tool_request
+i=0
+for kind in usage tickets contract; do
+  for f in ../sample_data/$kind/*.json; do
+    { printf "\\x0$i"; cat "$f"; } > "corpus/stored_documents/$kind-$(basename "$f")"
+  done
+  i=$((i + 1))
+done
+python3 - <<'PY'
+import json, pathlib
+cases = json.load(open("../tests/e2e/cases.json"))
+out = pathlib.Path("corpus/tool_request")
+for n, c in enumerate(cases):
+    r = c["request"]
+    body = json.dumps(r["json"], separators=(",", ":")) if "json" in r else r.get("raw")
+    if body is not None:
+        (out / f"case-{n}").write_bytes(bytes([n % 6]) + body.encode())
+PY
