@@ -1,7 +1,9 @@
 //! A stand-in for an OpenAI-compatible chat completions endpoint, on
 //! loopback, for end-to-end runs. It answers with an email for prompts about
-//! `acme-001` and with HTTP 503 for everything else, and counts calls, so a
-//! test can see the LLM path, the fallback and the cache on a real runtime.
+//! `acme-001`, never answers for `hooli-005` (holding the connection for
+//! `HANG_SECS`), and answers HTTP 503 for everything else. It counts calls,
+//! so a test can see the LLM path, the cache, the fallback and the time-out
+//! on a real runtime.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
@@ -20,6 +22,7 @@ impl MockLlm {
 }
 
 pub const MOCK_SUBJECT: &str = "Acme Corp: a note from your account team";
+pub const HANG_SECS: u64 = 10;
 
 pub fn start() -> MockLlm {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind mock LLM");
@@ -32,42 +35,50 @@ pub fn start() -> MockLlm {
     std::thread::spawn(move || {
         for stream in listener.incoming().flatten() {
             counter.fetch_add(1, Ordering::SeqCst);
-            let mut reader = BufReader::new(&stream);
-            let mut length = 0usize;
-            let mut line = String::new();
-            while reader.read_line(&mut line).map(|n| n > 0).unwrap_or(false) {
-                if line == "\r\n" {
-                    break;
-                }
-                if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
-                    length = v.trim().parse().unwrap_or(0);
-                }
-                line.clear();
-            }
-            let mut body = vec![0u8; length.min(1 << 20)];
-            let _ = reader.read_exact(&mut body);
-            let prompt = String::from_utf8_lossy(&body);
-            let (status, payload) = if prompt.contains("acme-001") {
-                let content = serde_json::json!({
-                    "subject": MOCK_SUBJECT,
-                    "body": "Hi Dana,\n\nThanks for a strong quarter.\n\nBest,\nYour account team"
-                })
-                .to_string();
-                (
-                    "200 OK",
-                    serde_json::json!({"choices": [{"message": {"role": "assistant", "content": content}}]})
-                        .to_string(),
-                )
-            } else {
-                ("503 Service Unavailable", "{}".to_string())
-            };
-            let mut out = &stream;
-            let _ = write!(
-                out,
-                "HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{payload}",
-                payload.len()
-            );
+            std::thread::spawn(move || answer(stream));
         }
     });
     MockLlm { url, calls }
+}
+
+fn answer(stream: std::net::TcpStream) {
+    let mut reader = BufReader::new(&stream);
+    let mut length = 0usize;
+    let mut line = String::new();
+    while reader.read_line(&mut line).map(|n| n > 0).unwrap_or(false) {
+        if line == "\r\n" {
+            break;
+        }
+        if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+            length = v.trim().parse().unwrap_or(0);
+        }
+        line.clear();
+    }
+    let mut body = vec![0u8; length.min(1 << 20)];
+    let _ = reader.read_exact(&mut body);
+    let prompt = String::from_utf8_lossy(&body);
+    if prompt.contains("hooli-005") {
+        std::thread::sleep(std::time::Duration::from_secs(HANG_SECS));
+        return;
+    }
+    let (status, payload) = if prompt.contains("acme-001") {
+        let content = serde_json::json!({
+            "subject": MOCK_SUBJECT,
+            "body": "Hi Dana,\n\nThanks for a strong quarter.\n\nBest,\nYour account team"
+        })
+        .to_string();
+        (
+            "200 OK",
+            serde_json::json!({"choices": [{"message": {"role": "assistant", "content": content}}]})
+                .to_string(),
+        )
+    } else {
+        ("503 Service Unavailable", "{}".to_string())
+    };
+    let mut out = &stream;
+    let _ = write!(
+        out,
+        "HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{payload}",
+        payload.len()
+    );
 }

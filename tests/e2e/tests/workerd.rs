@@ -122,6 +122,8 @@ fn shared_cases_pass_on_workerd() {
         &format!("LLM_API_URL:{}", llm.url),
         "--var",
         "LLM_MODEL:mock-model",
+        "--var",
+        "LLM_TIMEOUT_MS:1500",
     ])
     .stdin(Stdio::null())
     .stdout(Stdio::null())
