@@ -56,7 +56,7 @@ impl HttpClient for FuzzPlatform {
 }
 
 impl Config for FuzzPlatform {
-    fn var(&self, name: &str) -> Option<String> {
+    async fn var(&self, name: &str) -> Option<String> {
         match name {
             "HMAC_SECRET" => Some("fuzz-secret".into()),
             "ALLOWED_ORIGIN" => Some("http://localhost:3000".into()),

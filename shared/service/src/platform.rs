@@ -82,7 +82,7 @@ pub trait HttpClient {
 
 /// Plain variables and secrets, by name (`HMAC_SECRET`, `ALLOWED_ORIGIN`, ...).
 pub trait Config {
-    fn var(&self, name: &str) -> Option<String>;
+    async fn var(&self, name: &str) -> Option<String>;
 }
 
 /// Everything at once, for adapters that provide all of it.

@@ -1,6 +1,6 @@
 //! Routing and the per-request pipeline: CORS, auth, replay, dispatch.
 
-use crate::config::Settings;
+use crate::config::{self, ToolSettings};
 use crate::cors;
 use crate::http::{BodyError, MAX_BODY_BYTES, Request, Response};
 use crate::platform::Platform;
@@ -34,12 +34,12 @@ static ROUTER: LazyLock<matchit::Router<Route>> = LazyLock::new(|| {
 
 /// Handles one request end to end.
 pub async fn handle<P: Platform>(p: &P, req: Request) -> Response {
-    let settings = Settings::read(p);
-    let origin = cors::allowed_origin(&req, settings.allowed_origin.as_deref()).map(str::to_string);
+    let allow_list = config::allowed_origin(p).await;
+    let origin = cors::allowed_origin(&req, allow_list.as_deref()).map(str::to_string);
     let mut res = if cors::is_preflight(&req) {
         cors::preflight(origin.as_deref())
     } else {
-        dispatch(p, &settings, &req).await
+        dispatch(p, &req).await
     };
     cors::decorate(&mut res, origin.as_deref());
     res.set_header("x-request-id", request_id(p));
@@ -54,7 +54,7 @@ fn request_id<P: Platform>(p: &P) -> String {
     hex::encode(id)
 }
 
-async fn dispatch<P: Platform>(p: &P, settings: &Settings, req: &Request) -> Response {
+async fn dispatch<P: Platform>(p: &P, req: &Request) -> Response {
     let Ok(found) = ROUTER.at(&req.path) else {
         return Response::error(
             &ApiError::invalid(format!("no endpoint at {}", req.path)).with_status(404),
@@ -70,7 +70,7 @@ async fn dispatch<P: Platform>(p: &P, settings: &Settings, req: &Request) -> Res
         (Route::ToolList, "GET" | "HEAD") => Response::ok(&tools::catalogue()),
         (Route::ToolCall, "POST") => {
             let name = found.params.get("name").unwrap_or_default();
-            match tool_call(p, settings, name, req).await {
+            match tool_call(p, name, req).await {
                 Ok(data) => Response::ok(&data),
                 Err(e) => Response::error(&e),
             }
@@ -97,12 +97,7 @@ fn auth_error(e: AuthError) -> ApiError {
     }
 }
 
-async fn tool_call<P: Platform>(
-    p: &P,
-    settings: &Settings,
-    name: &str,
-    req: &Request,
-) -> Result<Value, ApiError> {
+async fn tool_call<P: Platform>(p: &P, name: &str, req: &Request) -> Result<Value, ApiError> {
     let tool = Tool::from_name(name).ok_or_else(|| {
         ApiError::invalid(format!("unknown tool '{name}'; GET /tools lists the tools"))
             .with_status(404)
@@ -120,6 +115,7 @@ async fn tool_call<P: Platform>(
         }
     };
 
+    let settings = ToolSettings::read(p).await;
     let now = p.now_ms();
     let secrets: Vec<&[u8]> = settings.hmac_secrets.iter().map(|s| s.as_bytes()).collect();
     let headers = CallHeaders {
@@ -176,7 +172,7 @@ async fn tool_call<P: Platform>(
         .date_naive();
     tools::run(
         p,
-        settings,
+        &settings,
         tool,
         &Call {
             customer_id,

@@ -144,7 +144,7 @@ impl HttpClient for CloudflarePlatform {
 }
 
 impl Config for CloudflarePlatform {
-    fn var(&self, name: &str) -> Option<String> {
+    async fn var(&self, name: &str) -> Option<String> {
         // Plain variables and secrets both arrive as string bindings.
         self.env
             .var(name)

@@ -9,7 +9,7 @@ pub mod qbr;
 pub mod tickets;
 pub mod usage;
 
-use crate::config::Settings;
+use crate::config::{LlmSettings, ToolSettings};
 use crate::llm;
 use crate::platform::Platform;
 use chrono::NaiveDate;
@@ -215,7 +215,7 @@ fn generator_fields(out: &mut Value, source: Result<(&str, bool), String>) {
 /// Runs a tool. `today` comes from the platform clock.
 pub async fn run<P: Platform>(
     p: &P,
-    settings: &Settings,
+    settings: &ToolSettings,
     tool: Tool,
     call: &Call<'_>,
     today: NaiveDate,
@@ -287,7 +287,7 @@ pub async fn run<P: Platform>(
             let a = health::assess(&d.usage, &d.tickets, &d.contract, as_of, today, 30, weights);
             let f = facts::gather(id, &a, &d.tickets, &d.contract);
             let grounding = serde_json::to_value(&f).unwrap_or_default();
-            generate(p, settings, purpose_tone, &f, grounding).await
+            generate(p, purpose_tone, &f, grounding).await
         }
     };
     data["customerId"] = id.into();
@@ -297,7 +297,6 @@ pub async fn run<P: Platform>(
 
 async fn generate<P: Platform>(
     p: &P,
-    settings: &Settings,
     purpose_tone: Option<(&'static str, &'static str)>,
     f: &facts::Facts,
     grounding: Value,
@@ -306,7 +305,8 @@ async fn generate<P: Platform>(
         Some((purpose, tone)) => email::llm_instructions(purpose, tone),
         None => qbr::LLM_INSTRUCTIONS.to_string(),
     };
-    let completion = match &settings.llm {
+    let llm = LlmSettings::read(p).await;
+    let completion = match &llm {
         None => Err(String::new()),
         Some(llm) => llm::complete(p, llm, &instructions, &grounding).await,
     };
@@ -342,11 +342,7 @@ async fn generate<P: Platform>(
             )
         }
     };
-    let model = settings
-        .llm
-        .as_ref()
-        .map(|l| l.model.as_str())
-        .unwrap_or("");
+    let model = llm.as_ref().map(|l| l.model.as_str()).unwrap_or("");
     generator_fields(&mut out, source.map(|cached| (model, cached)));
     out["grounding"] = grounding;
     out

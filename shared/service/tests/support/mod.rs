@@ -164,7 +164,7 @@ impl HttpClient for TestPlatform {
 }
 
 impl Config for TestPlatform {
-    fn var(&self, name: &str) -> Option<String> {
+    async fn var(&self, name: &str) -> Option<String> {
         self.vars.borrow().get(name).cloned()
     }
 }
