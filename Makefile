@@ -19,7 +19,7 @@ WORKER_SOURCES := Cargo.toml Cargo.lock $(shell find shared workers/cloudflare -
 STATE := .wrangler/state
 STAMPS := .make
 
-.PHONY: help dev test build tools lint bench load smoke fuzz clean
+.PHONY: help dev test build spin-build spin-data tools lint bench load smoke fuzz clean
 
 help:
 	@echo "make dev    serve the Worker on http://127.0.0.1:8787 with sample data"
@@ -31,6 +31,7 @@ help:
 tools: node_modules/.package-lock.json
 	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
 	@rustup target list --installed | grep -qx wasm32v1-none || rustup target add wasm32v1-none
+	@rustup target list --installed | grep -qx wasm32-wasip2 || rustup target add wasm32-wasip2
 	@rustup component list --installed | grep -q '^clippy' || rustup component add clippy
 	@rustup component list --installed | grep -q '^rustfmt' || rustup component add rustfmt
 	@[ "$$($(CARGO_BIN)/worker-build --version 2>/dev/null)" = "$(WORKER_BUILD_VERSION)" ] || \
@@ -52,6 +53,16 @@ $(WORKER): $(WORKER_SOURCES)
 		$(CARGO_BIN)/worker-build --release
 	@touch $@
 
+## The Spin components (one per tool, plus the catalogue), as `spin build` builds them.
+spin-build: tools
+	cd workers/spin && cargo build --target wasm32-wasip2 --release --workspace
+
+## SQL that loads sample_data/ into Spin's SQLite (`spin up --sqlite @target/spin/sample_data.sql`).
+spin-data: target/spin/sample_data.sql
+
+target/spin/sample_data.sql: $(wildcard sample_data/*/*.json) scripts/documents-sql.py
+	python3 scripts/documents-sql.py $@ sample_data
+
 ## Local state for `wrangler dev`: D1 migrations and sample data in R2.
 $(STAMPS)/local-state: $(wildcard migrations/*.sql) $(wildcard sample_data/*/*.json) scripts/seed-local.mjs | node_modules/.package-lock.json
 	CI=true $(WRANGLER) d1 migrations apply edgedesk --local --persist-to $(STATE)
@@ -67,13 +78,19 @@ dev: build $(STAMPS)/local-state .dev.vars
 ## Tests.
 lint: tools
 	cargo fmt --all -- --check
+	cd workers/spin && cargo fmt --all -- --check
+	cd tests/spin-host && cargo fmt --all -- --check
 	cargo clippy --all-targets -- -D warnings
 	cargo clippy -p edgedesk-worker --target wasm32-unknown-unknown -- -D warnings
+	cd workers/spin && cargo clippy --workspace --target wasm32-wasip2 --release -- -D warnings
+	cd tests/spin-host && cargo clippy --all-targets -- -D warnings
 
-test: build lint
+test: build spin-build lint
 	# The core has no std at all: prove it on a target that has none.
 	cargo build -p edgedesk-core --target wasm32v1-none
 	cargo test --workspace --exclude edgedesk-worker
+	# The same cases against the Spin components on the embedded wasmtime host.
+	cd tests/spin-host && cargo test
 
 bench:
 	cargo bench -p edgedesk-core
@@ -97,4 +114,4 @@ fuzz:
 	done
 
 clean:
-	rm -rf workers/cloudflare/build $(STAMPS) $(STATE) target/e2e-workerd-state
+	rm -rf workers/cloudflare/build $(STAMPS) $(STATE) target/e2e-workerd-state target/spin

@@ -1,0 +1,281 @@
+//! A test host for Edgedesk's Spin components. It embeds wasmtime at the
+//! version Spin 4.0 is built on, with WASI p2/p3 and `wasi:http` p3, and
+//! implements `spin:key-value`, `spin:sqlite` (rusqlite, in memory) and
+//! `spin:variables` itself. It reads `spin.toml`: requests go to the
+//! component the manifest routes them to, and every use of a store,
+//! variable or outbound host that the manifest does not grant that
+//! component is refused and recorded as a violation.
+
+pub mod manifest;
+mod spin_apis;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use manifest::{Grants, Manifest};
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use wasmtime::component::{Component, Linker, ResourceTable};
+use wasmtime::error::Context;
+use wasmtime::{Config, Engine, Store};
+use wasmtime::{Result, format_err};
+use wasmtime_wasi::{WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
+use wasmtime_wasi_http::WasiHttpCtx;
+use wasmtime_wasi_http::p3::bindings::http::types::ErrorCode;
+use wasmtime_wasi_http::p3::{WasiHttpCtxView, WasiHttpHooks, WasiHttpView};
+
+wasmtime::component::bindgen!({
+    path: "wit",
+    world: "spin-imports",
+    imports: { default: trappable },
+    with: {
+        "spin:key-value/key-value.store": spin_apis::KvHandle,
+        "spin:sqlite/sqlite.connection": spin_apis::DbHandle,
+    },
+});
+
+/// State every component instance of one host shares: the stores.
+pub struct Shared {
+    /// Store label -> key -> value.
+    pub kv: Mutex<HashMap<String, HashMap<String, Vec<u8>>>>,
+    /// The `default` SQLite database.
+    pub sqlite: Mutex<rusqlite::Connection>,
+    /// Every refused use of something not granted, as "component: what".
+    pub violations: Mutex<Vec<String>>,
+}
+
+impl Shared {
+    fn violation(&self, grants: &Grants, what: String) {
+        self.violations
+            .lock()
+            .unwrap()
+            .push(format!("{}: {what}", grants.component));
+    }
+}
+
+pub struct Ctx {
+    table: ResourceTable,
+    wasi: WasiCtx,
+    http: WasiHttpCtx,
+    hooks: OutboundGuard,
+    grants: Arc<Grants>,
+    shared: Arc<Shared>,
+}
+
+impl WasiView for Ctx {
+    fn ctx(&mut self) -> WasiCtxView<'_> {
+        WasiCtxView {
+            ctx: &mut self.wasi,
+            table: &mut self.table,
+        }
+    }
+}
+
+impl WasiHttpView for Ctx {
+    fn http(&mut self) -> WasiHttpCtxView<'_> {
+        WasiHttpCtxView {
+            hooks: &mut self.hooks,
+            table: &mut self.table,
+            ctx: &mut self.http,
+        }
+    }
+}
+
+/// Outbound HTTP only to the component's `allowed_outbound_hosts`.
+struct OutboundGuard {
+    grants: Arc<Grants>,
+    shared: Arc<Shared>,
+}
+
+fn origin_of(uri: &http::Uri) -> String {
+    let scheme = uri.scheme_str().unwrap_or("http");
+    let host = uri.host().unwrap_or("");
+    let port = uri
+        .port_u16()
+        .unwrap_or(if scheme == "https" { 443 } else { 80 });
+    format!("{scheme}://{host}:{port}")
+}
+
+impl WasiHttpHooks for OutboundGuard {
+    fn send_request(
+        &mut self,
+        request: http::Request<http_body_util::combinators::UnsyncBoxBody<Bytes, ErrorCode>>,
+        options: Option<wasmtime_wasi_http::p3::RequestOptions>,
+        _fut: Box<dyn Future<Output = Result<(), ErrorCode>> + Send>,
+    ) -> Box<
+        dyn Future<
+                Output = Result<
+                    (
+                        http::Response<
+                            http_body_util::combinators::UnsyncBoxBody<Bytes, ErrorCode>,
+                        >,
+                        Box<dyn Future<Output = Result<(), ErrorCode>> + Send>,
+                    ),
+                    wasmtime_wasi::TrappableError<ErrorCode>,
+                >,
+            > + Send,
+    > {
+        let origin = origin_of(request.uri());
+        if !self.grants.allowed_outbound_hosts.contains(&origin) {
+            self.shared.violation(
+                &self.grants,
+                format!("outbound request to {origin} not granted"),
+            );
+            return Box::new(async { Err(ErrorCode::HttpRequestDenied.into()) });
+        }
+        Box::new(async move {
+            let (res, io) = wasmtime_wasi_http::p3::default_send_request(request, options).await?;
+            Ok((
+                res.map(BodyExt::boxed_unsync),
+                Box::new(io) as Box<dyn Future<Output = _> + Send>,
+            ))
+        })
+    }
+}
+
+/// One engine per process, so compiled components are shared by every host.
+fn engine() -> Result<Engine> {
+    static ENGINE: std::sync::OnceLock<Engine> = std::sync::OnceLock::new();
+    if let Some(e) = ENGINE.get() {
+        return Ok(e.clone());
+    }
+    let mut config = Config::new();
+    config.wasm_component_model_async(true);
+    let engine = Engine::new(&config)?;
+    Ok(ENGINE.get_or_init(|| engine).clone())
+}
+
+/// Compiled components by path, shared across hosts in a process.
+fn compiled(engine: &Engine, path: &Path) -> Result<Component> {
+    static CACHE: std::sync::OnceLock<Mutex<HashMap<std::path::PathBuf, Component>>> =
+        std::sync::OnceLock::new();
+    let cache = CACHE.get_or_init(Mutex::default);
+    if let Some(c) = cache.lock().unwrap().get(path) {
+        return Ok(c.clone());
+    }
+    let c = Component::from_file(engine, path)
+        .with_context(|| format!("loading {}", path.display()))?;
+    cache.lock().unwrap().insert(path.to_path_buf(), c.clone());
+    Ok(c)
+}
+
+/// A response as the host saw it.
+pub struct HostResponse {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+    pub component: String,
+}
+
+pub struct SpinHost {
+    engine: Engine,
+    linker: Linker<Ctx>,
+    manifest: Manifest,
+    pub shared: Arc<Shared>,
+}
+
+impl SpinHost {
+    /// Loads `spin.toml` from `root`, with application variable values.
+    pub fn load(
+        root: &Path,
+        manifest_text: &str,
+        values: &HashMap<String, String>,
+    ) -> Result<Self> {
+        let manifest =
+            Manifest::parse(manifest_text, root, values).map_err(|e| format_err!("{e:#}"))?;
+        let engine = engine()?;
+        let mut linker = Linker::new(&engine);
+        wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
+        wasmtime_wasi::p3::add_to_linker(&mut linker)?;
+        wasmtime_wasi_http::p3::add_to_linker(&mut linker)?;
+        SpinImports::add_to_linker::<Ctx, spin_apis::SpinApis>(&mut linker, |c| c)?;
+        Ok(SpinHost {
+            engine,
+            linker,
+            manifest,
+            shared: Arc::new(Shared {
+                kv: Mutex::default(),
+                sqlite: Mutex::new(rusqlite::Connection::open_in_memory()?),
+                violations: Mutex::default(),
+            }),
+        })
+    }
+
+    /// Runs SQL against the `default` database, as `spin up --sqlite @file` does.
+    pub fn run_sql(&self, sql: &str) -> Result<()> {
+        self.shared.sqlite.lock().unwrap().execute_batch(sql)?;
+        Ok(())
+    }
+
+    pub fn violations(&self) -> Vec<String> {
+        self.shared.violations.lock().unwrap().clone()
+    }
+
+    fn component(&self, grants: &Grants) -> Result<Component> {
+        compiled(&self.engine, &grants.source)
+    }
+
+    /// Handles one request in a fresh instance of the routed component.
+    pub async fn handle(&self, req: http::Request<Full<Bytes>>) -> Result<HostResponse> {
+        let path = req.uri().path().to_string();
+        let grants = Arc::new(
+            self.manifest
+                .route(&path)
+                .ok_or_else(|| format_err!("no route for {path}"))?
+                .clone(),
+        );
+        let component = self.component(&grants)?;
+        let mut store = Store::new(
+            &self.engine,
+            Ctx {
+                table: ResourceTable::new(),
+                wasi: WasiCtxBuilder::new().inherit_stderr().build(),
+                http: WasiHttpCtx::new(),
+                hooks: OutboundGuard {
+                    grants: grants.clone(),
+                    shared: self.shared.clone(),
+                },
+                grants: grants.clone(),
+                shared: self.shared.clone(),
+            },
+        );
+        let service = wasmtime_wasi_http::p3::bindings::Service::instantiate_async(
+            &mut store,
+            &component,
+            &self.linker,
+        )
+        .await?;
+        let (request, io) = wasmtime_wasi_http::p3::Request::from_http(req);
+        let (status, headers, body) = store
+            .run_concurrent(async |accessor| {
+                let response = async {
+                    let res = service.handle(accessor, request).await??;
+                    let res = accessor.with(|access| res.into_http(access, async { Ok(()) }))?;
+                    let status = res.status().as_u16();
+                    let headers: Vec<(String, String)> = res
+                        .headers()
+                        .iter()
+                        .map(|(k, v)| {
+                            (
+                                k.as_str().to_string(),
+                                v.to_str().unwrap_or_default().to_string(),
+                            )
+                        })
+                        .collect();
+                    let body = res.into_body().collect().await?.to_bytes();
+                    wasmtime::error::Ok((status, headers, body))
+                };
+                let (out, ()) = tokio::try_join!(response, async {
+                    io.await.map_err(|e| format_err!("{e:?}"))
+                })?;
+                wasmtime::error::Ok(out)
+            })
+            .await??;
+        Ok(HostResponse {
+            status,
+            headers,
+            body: body.to_vec(),
+            component: grants.component.clone(),
+        })
+    }
+}

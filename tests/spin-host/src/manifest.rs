@@ -1,0 +1,166 @@
+//! The parts of `spin.toml` (manifest v2) the host enforces: routes, each
+//! component's source and what it is granted.
+
+use anyhow::{Context, Result, bail};
+use serde::Deserialize;
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+#[derive(Deserialize)]
+struct Raw {
+    spin_manifest_version: u32,
+    #[serde(default)]
+    variables: BTreeMap<String, RawVariable>,
+    trigger: RawTriggers,
+    component: BTreeMap<String, RawComponent>,
+}
+
+#[derive(Deserialize)]
+struct RawVariable {
+    #[serde(default)]
+    default: Option<String>,
+    #[serde(default)]
+    required: bool,
+    #[serde(default)]
+    #[allow(dead_code)]
+    secret: bool,
+}
+
+#[derive(Deserialize)]
+struct RawTriggers {
+    http: Vec<RawHttpTrigger>,
+}
+
+#[derive(Deserialize)]
+struct RawHttpTrigger {
+    route: String,
+    component: String,
+}
+
+#[derive(Deserialize)]
+struct RawComponent {
+    source: String,
+    #[serde(default)]
+    key_value_stores: Vec<String>,
+    #[serde(default)]
+    sqlite_databases: Vec<String>,
+    #[serde(default)]
+    allowed_outbound_hosts: Vec<String>,
+    #[serde(default)]
+    variables: BTreeMap<String, String>,
+}
+
+/// What one component may use, with templates resolved.
+#[derive(Debug, Clone)]
+pub struct Grants {
+    pub component: String,
+    pub source: PathBuf,
+    pub key_value_stores: Vec<String>,
+    pub sqlite_databases: Vec<String>,
+    /// `scheme://host:port` entries.
+    pub allowed_outbound_hosts: Vec<String>,
+    /// Component variable name -> value.
+    pub variables: HashMap<String, String>,
+}
+
+pub struct Manifest {
+    /// Exact routes and the wildcard prefixes (`/...`), to component id.
+    routes: Vec<(String, String)>,
+    pub components: HashMap<String, Grants>,
+}
+
+/// Resolves `{{ name }}` templates against the application variables.
+fn resolve(template: &str, app: &HashMap<String, String>) -> Result<String> {
+    let mut out = String::new();
+    let mut rest = template;
+    while let Some(start) = rest.find("{{") {
+        out.push_str(&rest[..start]);
+        let end = rest[start..]
+            .find("}}")
+            .context("unclosed {{ in template")?
+            + start;
+        let name = rest[start + 2..end].trim();
+        let value = app
+            .get(name)
+            .with_context(|| format!("template names undefined variable {name}"))?;
+        out.push_str(value);
+        rest = &rest[end + 2..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+impl Manifest {
+    /// Parses a manifest; `values` are the application variables' values
+    /// (as a Spin variables provider would give them).
+    pub fn parse(text: &str, base: &Path, values: &HashMap<String, String>) -> Result<Self> {
+        let raw: Raw = toml::from_str(text).context("spin.toml")?;
+        if raw.spin_manifest_version != 2 {
+            bail!("only spin_manifest_version = 2 is supported");
+        }
+        let mut app = HashMap::new();
+        for (name, var) in &raw.variables {
+            match values.get(name).or(var.default.as_ref()) {
+                Some(v) => {
+                    app.insert(name.clone(), v.clone());
+                }
+                None if var.required => bail!("required variable {name} has no value"),
+                None => {}
+            }
+        }
+        let mut components = HashMap::new();
+        for (id, c) in raw.component {
+            let variables = c
+                .variables
+                .iter()
+                .map(|(k, t)| Ok((k.clone(), resolve(t, &app)?)))
+                .collect::<Result<_>>()?;
+            let allowed_outbound_hosts = c
+                .allowed_outbound_hosts
+                .iter()
+                .map(|t| resolve(t, &app))
+                .collect::<Result<_>>()?;
+            components.insert(
+                id.clone(),
+                Grants {
+                    component: id,
+                    source: base.join(&c.source),
+                    key_value_stores: c.key_value_stores,
+                    sqlite_databases: c.sqlite_databases,
+                    allowed_outbound_hosts,
+                    variables,
+                },
+            );
+        }
+        let routes = raw
+            .trigger
+            .http
+            .into_iter()
+            .map(|t| {
+                if !components.contains_key(&t.component) {
+                    bail!("route {} names unknown component {}", t.route, t.component);
+                }
+                Ok((t.route, t.component))
+            })
+            .collect::<Result<_>>()?;
+        Ok(Manifest { routes, components })
+    }
+
+    /// Spin's rule: an exact route wins; otherwise the longest wildcard.
+    pub fn route(&self, path: &str) -> Option<&Grants> {
+        let exact = self.routes.iter().find(|(r, _)| r == path);
+        let wildcard = || {
+            self.routes
+                .iter()
+                .filter_map(|(r, c)| {
+                    let prefix = r.strip_suffix("/...")?;
+                    (path == prefix || path.starts_with(&format!("{prefix}/")))
+                        .then_some((prefix.len(), c))
+                })
+                .max_by_key(|(len, _)| *len)
+                .map(|(_, c)| c)
+        };
+        let id = exact.map(|(_, c)| c).or_else(wildcard)?;
+        self.components.get(id)
+    }
+}

@@ -1,0 +1,242 @@
+//! The shared end-to-end cases against the Spin components, each request in
+//! a fresh instance of the component `spin.toml` routes it to, and proof
+//! that a component using something its manifest does not grant fails.
+//! Needs the components built (`make spin-build`; `make test` does it).
+
+use bytes::Bytes;
+use edgedesk_e2e::{Transport, WireRequest, WireResponse, call_tool, mock_llm, run_all};
+use edgedesk_spin_host::SpinHost;
+use http_body_util::Full;
+use serde_json::json;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .unwrap()
+}
+
+fn manifest() -> String {
+    std::fs::read_to_string(root().join("spin.toml")).unwrap()
+}
+
+/// A host with migrations applied and the sample data plus test fixtures
+/// loaded through the same SQL loader `spin up --sqlite @...` uses.
+fn host(manifest: &str, llm_url: &str) -> SpinHost {
+    let root = root();
+    let origin = llm_url.split("/v1").next().unwrap().to_string();
+    let values: HashMap<String, String> = [
+        ("hmac_secret", "dev-secret,previous-secret"),
+        ("allowed_origin", "http://localhost:3000"),
+        ("llm_api_url", llm_url),
+        ("llm_origin", &origin),
+        ("llm_model", "mock-model"),
+        ("llm_timeout_ms", "1500"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    let host = SpinHost::load(&root, manifest, &values).unwrap();
+    let mut migrations: Vec<_> = std::fs::read_dir(root.join("migrations"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    migrations.sort();
+    for m in migrations {
+        host.run_sql(&std::fs::read_to_string(m).unwrap()).unwrap();
+    }
+    let sql = root.join("target/spin-host-documents.sql");
+    let status = Command::new("python3")
+        .current_dir(&root)
+        .args([
+            "scripts/documents-sql.py",
+            sql.to_str().unwrap(),
+            "sample_data",
+            "tests/fixtures",
+        ])
+        .status()
+        .unwrap();
+    assert!(status.success(), "documents loader failed");
+    host.run_sql(&std::fs::read_to_string(sql).unwrap())
+        .unwrap();
+    host
+}
+
+struct SpinTransport<'a> {
+    host: &'a SpinHost,
+    rt: tokio::runtime::Runtime,
+}
+
+impl<'a> SpinTransport<'a> {
+    fn new(host: &'a SpinHost) -> Self {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        SpinTransport { host, rt }
+    }
+}
+
+impl Transport for SpinTransport<'_> {
+    fn send(&self, req: WireRequest) -> Result<WireResponse, String> {
+        let mut builder = http::Request::builder()
+            .method(req.method.as_str())
+            .uri(format!("http://127.0.0.1:3000{}", req.path));
+        for (k, v) in &req.headers {
+            builder = builder.header(k, v);
+        }
+        if !req.body.is_empty() {
+            builder = builder.header("content-length", req.body.len().to_string());
+        }
+        let request = builder
+            .body(Full::new(Bytes::from(req.body)))
+            .map_err(|e| e.to_string())?;
+        let res = self
+            .rt
+            .block_on(self.host.handle(request))
+            .map_err(|e| format!("{e:?}"))?;
+        Ok(WireResponse {
+            status: res.status,
+            headers: res.headers,
+            body: res.body,
+        })
+    }
+}
+
+#[test]
+fn shared_cases_pass_on_spin_components() {
+    let llm = mock_llm::start();
+    let host = host(&manifest(), &llm.url);
+    let t = SpinTransport::new(&host);
+    let (passed, failures) = run_all(&t, "dev-secret");
+    assert!(failures.is_empty(), "{failures}");
+    eprintln!("{passed} shared cases passed on the Spin components");
+
+    // The LLM path: outbound HTTP granted, the key-value cache, fallback, time-out.
+    let body = json!({"customerId": "acme-001", "params": {"purpose": "check_in"}});
+    let before = llm.calls();
+    let (status, first) = call_tool(&t, "dev-secret", "generate_email", &body).unwrap();
+    assert_eq!(status, 200, "{first}");
+    assert_eq!(first["data"]["generator"], "llm", "{first}");
+    assert_eq!(first["data"]["subject"], mock_llm::MOCK_SUBJECT);
+    std::thread::sleep(Duration::from_millis(5));
+    let (_, second) = call_tool(&t, "dev-secret", "generate_email", &body).unwrap();
+    assert_eq!(second["data"]["cached"], true, "{second}");
+    assert_eq!(
+        llm.calls(),
+        before + 1,
+        "the second answer must come from key-value"
+    );
+    let other = json!({"customerId": "initech-003", "params": {"purpose": "renewal"}});
+    let (_, fallback) = call_tool(&t, "dev-secret", "generate_email", &other).unwrap();
+    assert_eq!(
+        fallback["data"]["fallbackReason"],
+        "the LLM endpoint answered HTTP 503"
+    );
+    let slow = json!({"customerId": "hooli-005", "params": {}});
+    let started = Instant::now();
+    let (_, timed_out) = call_tool(&t, "dev-secret", "generate_qbr_outline", &slow).unwrap();
+    assert_eq!(
+        timed_out["data"]["fallbackReason"], "the LLM did not answer within 1500 ms",
+        "{timed_out}"
+    );
+    assert!(started.elapsed() < Duration::from_secs(mock_llm::HANG_SECS));
+
+    assert_eq!(host.violations(), Vec::<String>::new());
+}
+
+/// Removes one line from one component's tables (`[component.x]`,
+/// `[component.x.variables]`, ...) in the manifest.
+fn without(manifest: &str, component: &str, line: &str) -> String {
+    let own = format!("[component.{component}");
+    let start = manifest
+        .find(&format!("{own}]"))
+        .expect("component section");
+    // The section runs until a table header of another component.
+    let end = manifest[start..]
+        .match_indices("\n[component.")
+        .map(|(i, _)| start + i)
+        .find(|&i| !manifest[i + 1..].starts_with(&format!("{own}.")) && i > start)
+        .unwrap_or(manifest.len());
+    let section = &manifest[start..end];
+    let line = line.trim_end();
+    assert!(section.contains(line), "{component} has no line {line}");
+    format!(
+        "{}{}{}",
+        &manifest[..start],
+        section.replacen(line, "", 1),
+        &manifest[end..]
+    )
+}
+
+#[test]
+fn a_use_the_manifest_does_not_grant_is_refused() {
+    let llm = mock_llm::start();
+    let base = manifest();
+    let cases = [
+        (
+            without(
+                &base,
+                "get-contract-info",
+                "sqlite_databases = [\"default\"]\n",
+            ),
+            "get_contract_info",
+            json!({"customerId": "acme-001"}),
+            "get-contract-info: sqlite database 'default' not granted",
+        ),
+        (
+            without(
+                &base,
+                "calculate-health",
+                "health_weights = \"{{ health_weights }}\"\n",
+            ),
+            "calculate_health",
+            json!({"customerId": "acme-001"}),
+            "calculate-health: variable 'health_weights' not granted",
+        ),
+        (
+            without(
+                &base,
+                "generate-email",
+                "key_value_stores = [\"default\"]\n",
+            ),
+            "generate_email",
+            json!({"customerId": "acme-001", "params": {"purpose": "check_in"}}),
+            "generate-email: key-value store 'default' not granted",
+        ),
+        (
+            without(
+                &base,
+                "generate-email",
+                "allowed_outbound_hosts = [\"{{ llm_origin }}\"]\n",
+            ),
+            "generate_email",
+            json!({"customerId": "acme-001", "params": {"purpose": "check_in"}}),
+            "generate-email: outbound request to",
+        ),
+    ];
+    for (manifest, tool, body, violation) in cases {
+        let host = host(&manifest, &llm.url);
+        let t = SpinTransport::new(&host);
+        let _ = call_tool(&t, "dev-secret", tool, &body);
+        let seen = host.violations();
+        assert!(
+            seen.iter().any(|v| v.starts_with(violation)),
+            "expected a violation '{violation}', saw {seen:?}"
+        );
+    }
+    // The unmodified manifest grants everything the same calls use.
+    let host = host(&base, &llm.url);
+    let t = SpinTransport::new(&host);
+    for tool in ["get_contract_info", "calculate_health"] {
+        let (status, v) =
+            call_tool(&t, "dev-secret", tool, &json!({"customerId": "acme-001"})).unwrap();
+        assert_eq!(status, 200, "{v}");
+    }
+    assert_eq!(host.violations(), Vec::<String>::new());
+}

@@ -1,0 +1,158 @@
+//! The service's platform traits over Spin.
+//!
+//! Spin has no object store: the tool documents live in the SQLite table
+//! `documents` (key, body), loaded from `sample_data/` or an export by
+//! `scripts/documents-sql.py`. Replay records use the same database, which
+//! is strongly consistent; key-value holds only the LLM cache.
+
+use edgedesk_service::platform::*;
+use spin_sdk::key_value::Store;
+use spin_sdk::sqlite::{Connection, Value};
+use std::cell::RefCell;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+#[derive(Default)]
+pub struct SpinPlatform {
+    // Opened on first use and kept for the request.
+    sqlite: RefCell<Option<std::rc::Rc<Connection>>>,
+}
+
+fn fault(what: &str, e: impl std::fmt::Debug) -> StoreError {
+    eprintln!("{what}: {e:?}");
+    StoreError::new(what)
+}
+
+impl SpinPlatform {
+    async fn db(&self) -> Result<std::rc::Rc<Connection>, StoreError> {
+        if let Some(c) = self.sqlite.borrow().as_ref() {
+            return Ok(c.clone());
+        }
+        let conn = std::rc::Rc::new(
+            Connection::open_default()
+                .await
+                .map_err(|e| fault("sqlite open", e))?,
+        );
+        *self.sqlite.borrow_mut() = Some(conn.clone());
+        Ok(conn)
+    }
+}
+
+fn to_value(p: &SqlValue) -> Value {
+    match p {
+        SqlValue::Null => Value::Null,
+        SqlValue::Integer(i) => Value::Integer(*i),
+        SqlValue::Real(r) => Value::Real(*r),
+        SqlValue::Text(t) => Value::Text(t.clone()),
+    }
+}
+
+impl BlobStore for SpinPlatform {
+    async fn get_blob(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        let db = self.db().await?;
+        let rows = db
+            .execute(
+                "SELECT body FROM documents WHERE key = ?1",
+                [Value::Text(key.to_string())],
+            )
+            .await
+            .map_err(|e| fault("sqlite query", e))?
+            .collect()
+            .await
+            .map_err(|e| fault("sqlite rows", e))?;
+        Ok(rows.first().and_then(|row| match row.values.first() {
+            Some(Value::Text(t)) => Some(t.clone().into_bytes()),
+            Some(Value::Blob(b)) => Some(b.clone()),
+            _ => None,
+        }))
+    }
+}
+
+impl KeyValue for SpinPlatform {
+    async fn kv_get(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        let store = Store::open_default()
+            .await
+            .map_err(|e| fault("kv open", e))?;
+        store.get(key).await.map_err(|e| fault("kv get", e))
+    }
+
+    /// Spin key-value has no expiry; the cache key includes the facts, which
+    /// change daily, so stale entries are simply never asked for again.
+    async fn kv_put(&self, key: &str, value: &[u8], _ttl_secs: u32) -> Result<(), StoreError> {
+        let store = Store::open_default()
+            .await
+            .map_err(|e| fault("kv open", e))?;
+        store.set(key, value).await.map_err(|e| fault("kv set", e))
+    }
+}
+
+impl SqlStore for SpinPlatform {
+    async fn execute(&self, sql: &str, params: &[SqlValue]) -> Result<u64, StoreError> {
+        let db = self.db().await?;
+        let result = db
+            .execute(sql, params.iter().map(to_value))
+            .await
+            .map_err(|e| fault("sqlite execute", e))?;
+        result
+            .collect()
+            .await
+            .map_err(|e| fault("sqlite execute", e))?;
+        Ok(db.changes().await)
+    }
+}
+
+impl Clock for SpinPlatform {
+    fn now_ms(&self) -> i64 {
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_millis() as i64)
+            .unwrap_or(0)
+    }
+
+    async fn sleep(&self, ms: u64) {
+        spin_sdk::wasip3::clocks::monotonic_clock::wait_for(
+            Duration::from_millis(ms).as_nanos() as u64
+        )
+        .await
+    }
+}
+
+impl Random for SpinPlatform {
+    fn fill(&self, buf: &mut [u8]) {
+        let _ = getrandom::fill(buf);
+    }
+}
+
+impl HttpClient for SpinPlatform {
+    async fn send(&self, request: OutboundRequest) -> Result<OutboundResponse, StoreError> {
+        let mut builder = ::http::Request::builder()
+            .method(request.method)
+            .uri(&request.url);
+        for (k, v) in &request.headers {
+            builder = builder.header(k.as_str(), v.as_str());
+        }
+        // A declared length, so the body is not sent chunked.
+        builder = builder.header("content-length", request.body.len().to_string());
+        let req = builder
+            .body(http_body_util::Full::new(bytes::Bytes::from(request.body)))
+            .map_err(|e| fault("outbound request", e))?;
+        let res = spin_sdk::http::send(req)
+            .await
+            .map_err(|e| fault("outbound send", e))?;
+        let status = res.status().as_u16();
+        let body = http_body_util::BodyExt::collect(res.into_body())
+            .await
+            .map_err(|e| fault("outbound body", e))?
+            .to_bytes()
+            .to_vec();
+        Ok(OutboundResponse { status, body })
+    }
+}
+
+impl Config for SpinPlatform {
+    /// Spin variable names are lowercase (`HMAC_SECRET` → `hmac_secret`).
+    async fn var(&self, name: &str) -> Option<String> {
+        spin_sdk::variables::get(name.to_ascii_lowercase())
+            .await
+            .ok()
+    }
+}

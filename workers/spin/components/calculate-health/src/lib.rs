@@ -1,0 +1,10 @@
+//! Spin component for `POST /tools/calculate_health`.
+
+use edgedesk_spin::{Mount, serve};
+use spin_sdk::http::{IntoResponse, Request};
+use spin_sdk::http_service;
+
+#[http_service]
+async fn handle(req: Request) -> impl IntoResponse {
+    serve(Mount::Tool("calculate_health"), req).await
+}
