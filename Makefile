@@ -19,7 +19,7 @@ WORKER_SOURCES := Cargo.toml Cargo.lock $(shell find shared workers/cloudflare -
 STATE := .wrangler/state
 STAMPS := .make
 
-.PHONY: help dev test build spin-build spin-data tools lint bench load smoke fuzz clean
+.PHONY: help dev test build spin-build spin-data spin-latency tools lint bench load smoke fuzz clean
 
 help:
 	@echo "make dev    serve the Worker on http://127.0.0.1:8787 with sample data"
@@ -97,6 +97,9 @@ bench:
 
 load:
 	cargo run --release -p edgedesk-cli -- load --tool calculate_health --customer-id acme-001
+
+spin-latency: spin-build
+	cd tests/spin-host && cargo run --example latency
 
 smoke:
 	cargo run -p edgedesk-cli -- smoke
