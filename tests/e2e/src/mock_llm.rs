@@ -82,3 +82,48 @@ fn answer(stream: std::net::TcpStream) {
         payload.len()
     );
 }
+
+/// The LLM path through a runtime configured with this mock as
+/// `LLM_API_URL` and `LLM_TIMEOUT_MS=1500`: a grounded answer, the cache on
+/// a repeat, the fallback on HTTP 503 and the time-out on a hang. Panics on
+/// the first difference.
+pub fn check_llm_path(t: &dyn crate::Transport, secret: &str, llm: &MockLlm) {
+    use serde_json::json;
+    use std::time::{Duration, Instant};
+    let call = |tool: &str, body: &serde_json::Value| {
+        crate::call_tool(t, secret, tool, body).unwrap_or_else(|e| panic!("{tool}: {e}"))
+    };
+    let body = json!({"customerId": "acme-001", "params": {"purpose": "check_in"}});
+    let before = llm.calls();
+    let (status, first) = call("generate_email", &body);
+    assert_eq!(status, 200, "{first}");
+    assert_eq!(first["data"]["generator"], "llm", "{first}");
+    assert_eq!(first["data"]["cached"], false);
+    assert_eq!(first["data"]["subject"], MOCK_SUBJECT);
+    assert_eq!(llm.calls(), before + 1);
+    std::thread::sleep(Duration::from_millis(5));
+    let (_, second) = call("generate_email", &body);
+    assert_eq!(second["data"]["cached"], true, "{second}");
+    assert_eq!(
+        llm.calls(),
+        before + 1,
+        "the second answer must come from the cache"
+    );
+    let other = json!({"customerId": "initech-003", "params": {"purpose": "renewal"}});
+    let (_, fallback) = call("generate_email", &other);
+    assert_eq!(fallback["data"]["generator"], "template", "{fallback}");
+    assert_eq!(
+        fallback["data"]["fallbackReason"],
+        "the LLM endpoint answered HTTP 503"
+    );
+    // The platform timer bounds a hanging endpoint.
+    let slow = json!({"customerId": "hooli-005", "params": {"purpose": "check_in"}});
+    let started = Instant::now();
+    let (_, timed_out) = call("generate_email", &slow);
+    assert_eq!(timed_out["data"]["generator"], "template", "{timed_out}");
+    assert_eq!(
+        timed_out["data"]["fallbackReason"],
+        "the LLM did not answer within 1500 ms"
+    );
+    assert!(started.elapsed() < Duration::from_secs(HANG_SECS));
+}

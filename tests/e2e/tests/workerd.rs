@@ -2,8 +2,7 @@
 //! (`wrangler dev --local`), with fresh local D1, R2 and KV state.
 //! Needs the built Worker (`make build`) and `npm ci`; `make test` does both.
 
-use edgedesk_e2e::{Http, call_tool, mock_llm, run_all};
-use serde_json::json;
+use edgedesk_e2e::{Http, mock_llm, run_all};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -149,30 +148,8 @@ fn shared_cases_pass_on_workerd() {
     assert!(failures.is_empty(), "{failures}");
     eprintln!("{passed} shared cases passed on workerd");
 
-    // The LLM path on the real runtime: outbound fetch, KV cache, fallback.
-    let body = json!({"customerId": "acme-001", "params": {"purpose": "check_in"}});
-    let before = llm.calls();
-    let (status, first) = call_tool(&http, "dev-secret", "generate_email", &body).unwrap();
-    assert_eq!(status, 200, "{first}");
-    assert_eq!(first["data"]["generator"], "llm", "{first}");
-    assert_eq!(first["data"]["cached"], false);
-    assert_eq!(first["data"]["subject"], mock_llm::MOCK_SUBJECT);
-    assert_eq!(llm.calls(), before + 1);
-    std::thread::sleep(Duration::from_millis(5));
-    let (_, second) = call_tool(&http, "dev-secret", "generate_email", &body).unwrap();
-    assert_eq!(second["data"]["cached"], true, "{second}");
-    assert_eq!(
-        llm.calls(),
-        before + 1,
-        "the second answer must come from KV"
-    );
-    let other = json!({"customerId": "initech-003", "params": {"purpose": "renewal"}});
-    let (_, fallback) = call_tool(&http, "dev-secret", "generate_email", &other).unwrap();
-    assert_eq!(fallback["data"]["generator"], "template", "{fallback}");
-    assert_eq!(
-        fallback["data"]["fallbackReason"],
-        "the LLM endpoint answered HTTP 503"
-    );
+    // The LLM path on the real runtime: outbound fetch, KV cache, fallback, time-out.
+    mock_llm::check_llm_path(&http, "dev-secret", &llm);
 }
 
 fn ureq_ok(url: &str) -> bool {

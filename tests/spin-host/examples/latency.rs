@@ -19,26 +19,7 @@ fn main() {
     let manifest = std::fs::read_to_string(root.join("spin.toml")).unwrap();
     let values = HashMap::from([("hmac_secret".to_string(), "dev-secret".to_string())]);
     let host = SpinHost::load(&root, &manifest, &values).unwrap();
-    let mut migrations: Vec<_> = std::fs::read_dir(root.join("migrations"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    migrations.sort();
-    for m in migrations {
-        host.run_sql(&std::fs::read_to_string(m).unwrap()).unwrap();
-    }
-    let status = std::process::Command::new("python3")
-        .current_dir(&root)
-        .args([
-            "scripts/documents-sql.py",
-            "target/spin/sample_data.sql",
-            "sample_data",
-        ])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    host.run_sql(&std::fs::read_to_string(root.join("target/spin/sample_data.sql")).unwrap())
-        .unwrap();
+    host.load_data(&root, &["sample_data"]).unwrap();
 
     let rt = tokio::runtime::Runtime::new().unwrap();
     let body = r#"{"customerId":"acme-001"}"#;

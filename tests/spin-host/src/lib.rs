@@ -207,6 +207,32 @@ impl SpinHost {
         Ok(())
     }
 
+    /// Applies `migrations/` and loads document folders through
+    /// `scripts/documents-sql.py`, the loader `spin up --sqlite @...` uses.
+    pub fn load_data(&self, root: &Path, dirs: &[&str]) -> Result<()> {
+        let mut migrations: Vec<_> = std::fs::read_dir(root.join("migrations"))?
+            .map(|e| e.map(|e| e.path()))
+            .collect::<std::io::Result<_>>()?;
+        migrations.sort();
+        for m in migrations {
+            self.run_sql(&std::fs::read_to_string(m)?)?;
+        }
+        let sql = root.join(format!(
+            "target/spin/documents-{}.sql",
+            dirs.join("+").replace('/', "_")
+        ));
+        let status = std::process::Command::new("python3")
+            .current_dir(root)
+            .arg("scripts/documents-sql.py")
+            .arg(&sql)
+            .args(dirs)
+            .status()?;
+        if !status.success() {
+            wasmtime::bail!("the documents loader failed");
+        }
+        self.run_sql(&std::fs::read_to_string(sql)?)
+    }
+
     pub fn violations(&self) -> Vec<String> {
         self.shared.violations.lock().unwrap().clone()
     }

@@ -10,8 +10,6 @@ use http_body_util::Full;
 use serde_json::json;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
-use std::time::{Duration, Instant};
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -41,27 +39,7 @@ fn host(manifest: &str, llm_url: &str) -> SpinHost {
     .map(|(k, v)| (k.to_string(), v.to_string()))
     .collect();
     let host = SpinHost::load(&root, manifest, &values).unwrap();
-    let mut migrations: Vec<_> = std::fs::read_dir(root.join("migrations"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    migrations.sort();
-    for m in migrations {
-        host.run_sql(&std::fs::read_to_string(m).unwrap()).unwrap();
-    }
-    let sql = root.join("target/spin-host-documents.sql");
-    let status = Command::new("python3")
-        .current_dir(&root)
-        .args([
-            "scripts/documents-sql.py",
-            sql.to_str().unwrap(),
-            "sample_data",
-            "tests/fixtures",
-        ])
-        .status()
-        .unwrap();
-    assert!(status.success(), "documents loader failed");
-    host.run_sql(&std::fs::read_to_string(sql).unwrap())
+    host.load_data(&root, &["sample_data", "tests/fixtures"])
         .unwrap();
     host
 }
@@ -118,34 +96,7 @@ fn shared_cases_pass_on_spin_components() {
     eprintln!("{passed} shared cases passed on the Spin components");
 
     // The LLM path: outbound HTTP granted, the key-value cache, fallback, time-out.
-    let body = json!({"customerId": "acme-001", "params": {"purpose": "check_in"}});
-    let before = llm.calls();
-    let (status, first) = call_tool(&t, "dev-secret", "generate_email", &body).unwrap();
-    assert_eq!(status, 200, "{first}");
-    assert_eq!(first["data"]["generator"], "llm", "{first}");
-    assert_eq!(first["data"]["subject"], mock_llm::MOCK_SUBJECT);
-    std::thread::sleep(Duration::from_millis(5));
-    let (_, second) = call_tool(&t, "dev-secret", "generate_email", &body).unwrap();
-    assert_eq!(second["data"]["cached"], true, "{second}");
-    assert_eq!(
-        llm.calls(),
-        before + 1,
-        "the second answer must come from key-value"
-    );
-    let other = json!({"customerId": "initech-003", "params": {"purpose": "renewal"}});
-    let (_, fallback) = call_tool(&t, "dev-secret", "generate_email", &other).unwrap();
-    assert_eq!(
-        fallback["data"]["fallbackReason"],
-        "the LLM endpoint answered HTTP 503"
-    );
-    let slow = json!({"customerId": "hooli-005", "params": {}});
-    let started = Instant::now();
-    let (_, timed_out) = call_tool(&t, "dev-secret", "generate_qbr_outline", &slow).unwrap();
-    assert_eq!(
-        timed_out["data"]["fallbackReason"], "the LLM did not answer within 1500 ms",
-        "{timed_out}"
-    );
-    assert!(started.elapsed() < Duration::from_secs(mock_llm::HANG_SECS));
+    mock_llm::check_llm_path(&t, "dev-secret", &llm);
 
     assert_eq!(host.violations(), Vec::<String>::new());
 }
