@@ -264,6 +264,17 @@ pub struct HealthScore {
     pub measures: [MeasureScore; 5],
 }
 
+impl HealthScore {
+    /// The lowest-scoring measure that carries weight: where to act first.
+    pub fn weakest(&self) -> Option<Measure> {
+        self.measures
+            .iter()
+            .filter(|m| m.weight > 0)
+            .min_by_key(|m| m.score)
+            .map(|m| m.measure)
+    }
+}
+
 pub fn score(inputs: &HealthInputs, weights: Weights) -> HealthScore {
     let raw = [
         score_usage_trend(inputs.usage_change_bp),

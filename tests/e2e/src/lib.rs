@@ -13,6 +13,15 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 pub const CASES_JSON: &str = include_str!("../cases.json");
 
+/// The repository root (migrations, sample data, manifests), for every
+/// suite that runs the cases.
+pub fn repo_root() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .expect("repository root")
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Case {

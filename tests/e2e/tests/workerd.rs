@@ -2,18 +2,11 @@
 //! (`wrangler dev --local`), with fresh local D1, R2 and KV state.
 //! Needs the built Worker (`make build`) and `npm ci`; `make test` does both.
 
-use edgedesk_e2e::{Http, mock_llm, run_all};
+use edgedesk_e2e::{Http, mock_llm, repo_root, run_all};
 use std::net::TcpListener;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .canonicalize()
-        .unwrap()
-}
 
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
@@ -69,7 +62,7 @@ impl Drop for Server {
 
 #[test]
 fn shared_cases_pass_on_workerd() {
-    let root = root();
+    let root = repo_root();
     assert!(
         root.join("workers/cloudflare/build/index.js").exists(),
         "the Worker is not built: run `make build` (make test does)"

@@ -8,14 +8,10 @@ use edgedesk_core::signing::sign_call;
 use edgedesk_spin_host::SpinHost;
 use http_body_util::Full;
 use std::collections::HashMap;
-use std::path::Path;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 fn main() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .canonicalize()
-        .unwrap();
+    let root = edgedesk_e2e::repo_root();
     let manifest = std::fs::read_to_string(root.join("spin.toml")).unwrap();
     let values = HashMap::from([("hmac_secret".to_string(), "dev-secret".to_string())]);
     let host = SpinHost::load(&root, &manifest, &values).unwrap();

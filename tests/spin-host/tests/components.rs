@@ -4,28 +4,20 @@
 //! Needs the components built (`make spin-build`; `make test` does it).
 
 use bytes::Bytes;
-use edgedesk_e2e::{Transport, WireRequest, WireResponse, call_tool, mock_llm, run_all};
+use edgedesk_e2e::{Transport, WireRequest, WireResponse, call_tool, mock_llm, repo_root, run_all};
 use edgedesk_spin_host::SpinHost;
 use http_body_util::Full;
 use serde_json::json;
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .canonicalize()
-        .unwrap()
-}
 
 fn manifest() -> String {
-    std::fs::read_to_string(root().join("spin.toml")).unwrap()
+    std::fs::read_to_string(repo_root().join("spin.toml")).unwrap()
 }
 
 /// A host with migrations applied and the sample data plus test fixtures
 /// loaded through the same SQL loader `spin up --sqlite @...` uses.
 fn host(manifest: &str, llm_url: &str) -> SpinHost {
-    let root = root();
+    let root = repo_root();
     let origin = llm_url.split("/v1").next().unwrap().to_string();
     let values: HashMap<String, String> = [
         ("hmac_secret", "dev-secret,previous-secret"),

@@ -125,13 +125,7 @@ pub fn gather(
         health_score: a.score.score,
         health_band: a.score.band.as_str(),
         previous_health_score: a.previous.map(|p| p.score),
-        weakest_measure: a
-            .score
-            .measures
-            .iter()
-            .filter(|m| m.weight > 0)
-            .min_by_key(|m| m.score)
-            .map(|m| m.measure.name()),
+        weakest_measure: a.score.weakest().map(|m| m.name()),
     }
 }
 

@@ -5,7 +5,7 @@ use super::data::{ContractDoc, TicketsDoc, UsageDoc, open_tickets_on};
 use super::usage::{self, UsageReport};
 use chrono::{Days, NaiveDate};
 use edgedesk_core::health::{
-    self, Band, HealthInputs, HealthScore, Measure, OpenTickets, Weights, direction,
+    self, HealthInputs, HealthScore, Measure, OpenTickets, Weights, direction,
 };
 use serde_json::{Value, json};
 
@@ -174,13 +174,7 @@ pub fn to_json(a: &Assessment<'_>) -> Value {
         }),
         None => Value::Null,
     };
-    let weakest = a
-        .score
-        .measures
-        .iter()
-        .filter(|m| m.weight > 0)
-        .min_by_key(|m| m.score)
-        .map(|m| m.measure.name());
+    let weakest = a.score.weakest().map(Measure::name);
     json!({
         "asOf": a.usage.as_of,
         "periodDays": a.usage.period_days,
@@ -191,8 +185,4 @@ pub fn to_json(a: &Assessment<'_>) -> Value {
         "weakestMeasure": weakest,
         "measures": measures,
     })
-}
-
-pub fn band_word(band: Band) -> &'static str {
-    band.as_str()
 }

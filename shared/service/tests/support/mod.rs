@@ -6,7 +6,6 @@
 use edgedesk_service::platform::*;
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
 
 pub type HttpHandler =
     Box<dyn Fn(&OutboundRequest) -> Option<Result<OutboundResponse, StoreError>>>;
@@ -24,9 +23,7 @@ pub struct TestPlatform {
     pub http_calls: RefCell<Vec<OutboundRequest>>,
 }
 
-pub fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+pub use edgedesk_e2e::repo_root;
 
 /// 2026-11-22T12:00:00Z, the day after the sample data ends.
 pub const NOW_MS: i64 = 1_795_348_800_000;
