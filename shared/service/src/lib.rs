@@ -14,4 +14,4 @@ pub mod tools;
 mod routes;
 
 pub use http::{BodyError, MAX_BODY_BYTES, Request, Response, read_body_limited};
-pub use routes::handle;
+pub use routes::{handle, handle_catalogue, handle_tool};

@@ -5,7 +5,7 @@ use crate::cors;
 use crate::http::{BodyError, MAX_BODY_BYTES, Request, Response};
 use crate::platform::Platform;
 use crate::replay::{self, Replay};
-use crate::tools::{self, Call, Tool};
+use crate::tools::{self, Call, Runner, Tool};
 use chrono::DateTime;
 use edgedesk_core::envelope::ApiError;
 use edgedesk_core::ids::validate_id;
@@ -32,14 +32,40 @@ static ROUTER: LazyLock<matchit::Router<Route>> = LazyLock::new(|| {
     r
 });
 
-/// Handles one request end to end.
+/// Handles one request for the whole API.
 pub async fn handle<P: Platform>(p: &P, req: Request) -> Response {
+    let req = &req;
+    let call = |tool: Tool| async move { answer(tool_call(p, &tool, req).await) };
+    respond(p, req, dispatch(req, call)).await
+}
+
+/// Handles everything but tool calls: `GET /health`, `GET /tools` and the
+/// 404s for other paths, for a deployment that serves each tool apart.
+pub async fn handle_catalogue<P: Platform>(p: &P, req: Request) -> Response {
+    // A known tool's path is routed to that tool's own deployment, never here.
+    let call = |_: Tool| async { no_endpoint(&req) };
+    respond(p, &req, dispatch(&req, call)).await
+}
+
+/// Handles `POST /tools/{name}` for one tool and nothing else. Only that
+/// tool's code is linked into a deployment that calls this alone.
+pub async fn handle_tool<P: Platform, R: Runner>(p: &P, runner: &R, req: Request) -> Response {
+    respond(p, &req, one_tool(p, runner, &req)).await
+}
+
+/// CORS and the headers every answer carries. `answer` is not polled for a
+/// preflight.
+async fn respond<P: Platform>(
+    p: &P,
+    req: &Request,
+    answer: impl Future<Output = Response>,
+) -> Response {
     let allow_list = config::allowed_origin(p).await;
-    let origin = cors::allowed_origin(&req, allow_list.as_deref()).map(str::to_string);
-    let mut res = if cors::is_preflight(&req) {
+    let origin = cors::allowed_origin(req, allow_list.as_deref()).map(str::to_string);
+    let mut res = if cors::is_preflight(req) {
         cors::preflight(origin.as_deref())
     } else {
-        dispatch(p, &req).await
+        answer.await
     };
     cors::decorate(&mut res, origin.as_deref());
     res.set_header("x-request-id", request_id(p));
@@ -54,11 +80,15 @@ fn request_id<P: Platform>(p: &P) -> String {
     hex::encode(id)
 }
 
-async fn dispatch<P: Platform>(p: &P, req: &Request) -> Response {
+/// Routes a request; `call` answers a call to a known tool, so a deployment
+/// that does not serve tool calls links none of their code.
+async fn dispatch<F, Fut>(req: &Request, call: F) -> Response
+where
+    F: FnOnce(Tool) -> Fut,
+    Fut: Future<Output = Response>,
+{
     let Ok(found) = ROUTER.at(&req.path) else {
-        return Response::error(
-            &ApiError::invalid(format!("no endpoint at {}", req.path)).with_status(404),
-        );
+        return no_endpoint(req);
     };
     let method = req.method.as_str();
     match (found.value, method) {
@@ -70,24 +100,47 @@ async fn dispatch<P: Platform>(p: &P, req: &Request) -> Response {
         (Route::ToolList, "GET" | "HEAD") => Response::ok(&tools::catalogue()),
         (Route::ToolCall, "POST") => {
             let name = found.params.get("name").unwrap_or_default();
-            match tool_call(p, name, req).await {
-                Ok(data) => Response::ok(&data),
-                Err(e) => Response::error(&e),
+            match Tool::from_name(name) {
+                Some(tool) => call(tool).await,
+                None => Response::error(
+                    &ApiError::invalid(format!(
+                        "unknown tool '{name}'; GET /tools lists the tools"
+                    ))
+                    .with_status(404),
+                ),
             }
         }
-        (route, _) => {
-            let allow = match route {
-                Route::ToolCall => "POST, OPTIONS",
-                _ => "GET, HEAD, OPTIONS",
-            };
-            let mut res = Response::error(
-                &ApiError::invalid(format!("{method} is not allowed here; use {allow}"))
-                    .with_status(405),
-            );
-            res.set_header("allow", allow);
-            res
-        }
+        (Route::ToolCall, _) => not_allowed(method, "POST, OPTIONS"),
+        (_, _) => not_allowed(method, "GET, HEAD, OPTIONS"),
     }
+}
+
+async fn one_tool<P: Platform, R: Runner>(p: &P, runner: &R, req: &Request) -> Response {
+    let own = req.path.strip_prefix("/tools/") == Some(runner.tool().name());
+    match (own, req.method.as_str()) {
+        (false, _) => no_endpoint(req),
+        (true, "POST") => answer(tool_call(p, runner, req).await),
+        (true, method) => not_allowed(method, "POST, OPTIONS"),
+    }
+}
+
+fn answer(result: Result<Value, ApiError>) -> Response {
+    match result {
+        Ok(data) => Response::ok(&data),
+        Err(e) => Response::error(&e),
+    }
+}
+
+fn no_endpoint(req: &Request) -> Response {
+    Response::error(&ApiError::invalid(format!("no endpoint at {}", req.path)).with_status(404))
+}
+
+fn not_allowed(method: &str, allow: &str) -> Response {
+    let mut res = Response::error(
+        &ApiError::invalid(format!("{method} is not allowed here; use {allow}")).with_status(405),
+    );
+    res.set_header("allow", allow);
+    res
 }
 
 fn auth_error(e: AuthError) -> ApiError {
@@ -97,11 +150,11 @@ fn auth_error(e: AuthError) -> ApiError {
     }
 }
 
-async fn tool_call<P: Platform>(p: &P, name: &str, req: &Request) -> Result<Value, ApiError> {
-    let tool = Tool::from_name(name).ok_or_else(|| {
-        ApiError::invalid(format!("unknown tool '{name}'; GET /tools lists the tools"))
-            .with_status(404)
-    })?;
+async fn tool_call<P: Platform, R: Runner>(
+    p: &P,
+    runner: &R,
+    req: &Request,
+) -> Result<Value, ApiError> {
     let body = match &req.body {
         Ok(b) => b.as_slice(),
         Err(BodyError::TooLarge) => {
@@ -173,7 +226,7 @@ async fn tool_call<P: Platform>(p: &P, name: &str, req: &Request) -> Result<Valu
     tools::run(
         p,
         &settings,
-        tool,
+        runner,
         &Call {
             customer_id,
             params,

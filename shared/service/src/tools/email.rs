@@ -3,6 +3,7 @@
 //! the same facts.
 
 use super::facts::Facts;
+use super::tenths;
 use serde::{Deserialize, Serialize};
 
 pub const PURPOSES: [&str; 4] = ["check_in", "renewal", "risk_followup", "qbr_invite"];
@@ -34,12 +35,12 @@ fn sign_off(f: &Facts, tone: &str) -> String {
 
 fn usage_line(f: &Facts) -> String {
     format!(
-        "Over the {} days to {}, an average of {} of your {} seats were active each day ({:.1}%), and product activity is {} against the previous {} days.",
+        "Over the {} days to {}, an average of {} of your {} seats were active each day ({}%), and product activity is {} against the previous {} days.",
         f.period_days,
         f.as_of,
-        f.avg_daily_active_users,
+        tenths::short(f.avg_daily_active_users),
         f.seats,
-        f.seat_utilisation_pct,
+        tenths::fixed(f.seat_utilisation_pct),
         f.usage_change_phrase(),
         f.period_days
     )

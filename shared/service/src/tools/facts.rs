@@ -4,6 +4,7 @@
 
 use super::data::{ContractDoc, Ticket, TicketsDoc};
 use super::health::Assessment;
+use super::tenths;
 use chrono::NaiveDate;
 use edgedesk_core::health::OpenTickets;
 use serde::Serialize;
@@ -147,8 +148,8 @@ impl Facts {
     /// "up 8.2%", "down 48.0%", "steady" or "too new to compare".
     pub fn usage_change_phrase(&self) -> String {
         match self.events_change_pct {
-            Some(p) if p >= 5.0 => format!("up {p:.1}%"),
-            Some(p) if p <= -5.0 => format!("down {:.1}%", -p),
+            Some(p) if p >= 5.0 => format!("up {}%", tenths::fixed(p)),
+            Some(p) if p <= -5.0 => format!("down {}%", tenths::fixed(-p)),
             Some(_) => "steady".into(),
             None => "too new to compare".into(),
         }

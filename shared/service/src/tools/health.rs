@@ -2,6 +2,7 @@
 //! and explains the core's score.
 
 use super::data::{ContractDoc, TicketsDoc, UsageDoc, open_tickets_on};
+use super::tenths;
 use super::usage::{self, UsageReport};
 use chrono::{Days, NaiveDate};
 use edgedesk_core::health::{
@@ -78,13 +79,13 @@ fn explain(a: &Assessment<'_>, measure: Measure) -> (Value, String) {
             Some(t) => (
                 json!({"eventsChangePct": t.events_change_pct, "comparedWithPreviousDays": period}),
                 format!(
-                    "product events per day {} {:.1}% against the previous {period} days",
+                    "product events per day {} {}% against the previous {period} days",
                     if t.events_change_bp < 0 {
                         "fell"
                     } else {
                         "rose"
                     },
-                    t.events_change_pct.abs()
+                    tenths::fixed(t.events_change_pct.abs())
                 ),
             ),
             None => (
@@ -102,10 +103,10 @@ fn explain(a: &Assessment<'_>, measure: Measure) -> (Value, String) {
                 "seatUtilisationPct": a.usage.utilisation_pct(),
             }),
             format!(
-                "{} of {} licensed seats active on an average day ({:.1}%); 80% or more scores full marks",
-                a.usage.current.avg_daily_active_users,
+                "{} of {} licensed seats active on an average day ({}%); 80% or more scores full marks",
+                tenths::short(a.usage.current.avg_daily_active_users),
                 a.usage.licensed_seats,
-                a.usage.utilisation_pct()
+                tenths::fixed(a.usage.utilisation_pct())
             ),
         ),
         Measure::SupportLoad => {

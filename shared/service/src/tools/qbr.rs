@@ -2,6 +2,7 @@
 //! customer's numbers.
 
 use super::facts::Facts;
+use super::tenths;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -26,8 +27,9 @@ pub fn template(f: &Facts) -> Vec<Section> {
     let mut goals = Vec::new();
     if let Some(p) = f.events_change_pct.filter(|p| *p <= -10.0) {
         risks.push(format!(
-            "Product activity down {:.1}% against the previous {} days",
-            -p, f.period_days
+            "Product activity down {}% against the previous {} days",
+            tenths::fixed(-p),
+            f.period_days
         ));
         goals.push("Agree on a re-engagement plan with the teams whose activity fell".into());
     }
@@ -52,21 +54,23 @@ pub fn template(f: &Facts) -> Vec<Section> {
     }
     if f.seat_utilisation_pct < 50.0 {
         goals.push(format!(
-            "Raise seat utilisation from {:.1}% towards 80% with targeted onboarding",
-            f.seat_utilisation_pct
+            "Raise seat utilisation from {}% towards 80% with targeted onboarding",
+            tenths::fixed(f.seat_utilisation_pct)
         ));
     }
     let mut opportunities = Vec::new();
     if f.seat_utilisation_pct >= 90.0 {
         opportunities.push(format!(
-            "{:.1}% of seats active on an average day (peak {} of {}): discuss expanding seats",
-            f.seat_utilisation_pct, f.peak_active_users, f.seats
+            "{}% of seats active on an average day (peak {} of {}): discuss expanding seats",
+            tenths::fixed(f.seat_utilisation_pct),
+            f.peak_active_users,
+            f.seats
         ));
     }
     if f.events_change_pct.is_some_and(|p| p >= 10.0) {
         opportunities.push(format!(
-            "Activity up {:.1}%: capture the use cases driving growth",
-            f.events_change_pct.unwrap_or_default()
+            "Activity up {}%: capture the use cases driving growth",
+            tenths::fixed(f.events_change_pct.unwrap_or_default())
         ));
     }
     if risks.is_empty() {
@@ -97,8 +101,11 @@ pub fn template(f: &Facts) -> Vec<Section> {
             ),
             bullets: vec![
                 format!(
-                    "{} average daily active users of {} seats ({:.1}%), peak {}",
-                    f.avg_daily_active_users, f.seats, f.seat_utilisation_pct, f.peak_active_users
+                    "{} average daily active users of {} seats ({}%), peak {}",
+                    tenths::short(f.avg_daily_active_users),
+                    f.seats,
+                    tenths::fixed(f.seat_utilisation_pct),
+                    f.peak_active_users
                 ),
                 format!(
                     "{} product events, {} against the previous {} days",

@@ -2,16 +2,16 @@
 //! implements the service's traits over Spin SQLite (tool documents and
 //! replay records), Spin key-value (LLM cache), variables and outbound HTTP.
 //!
-//! Each component calls [`serve`] with the one route it is mounted on, so a
-//! component answers only for its own tool even if routed other traffic.
+//! The catalogue component calls [`serve_catalogue`]; each tool's component
+//! calls [`serve_tool`] with its runner, and answers only for that tool even
+//! if routed other traffic.
 //! Stores are opened only when a request needs them: a component whose
 //! manifest grants no key-value store never opens one.
 
 mod platform;
 
 use bytes::Bytes;
-use edgedesk_core::envelope::ApiError;
-use edgedesk_service::tools::Tool;
+use edgedesk_service::tools::Runner;
 use edgedesk_service::{Request, Response};
 use futures::StreamExt;
 use http_body_util::{BodyStream, Full};
@@ -19,37 +19,20 @@ use spin_sdk::http::{self as http, IntoResponse};
 
 pub use platform::SpinPlatform;
 
-/// Which part of the API a component serves.
-#[derive(Debug, Clone, Copy)]
-pub enum Mount {
-    /// Everything that is not a tool call: `GET /health`, `GET /tools`, and
-    /// the 404s for unknown paths and tools.
-    Catalogue,
-    /// `POST /tools/{name}` for this tool only.
-    Tool(&'static str),
-}
-
-impl Mount {
-    fn serves(self, path: &str) -> bool {
-        let tool = path.strip_prefix("/tools/");
-        match self {
-            Mount::Catalogue => tool.and_then(Tool::from_name).is_none(),
-            Mount::Tool(name) => tool == Some(name),
-        }
-    }
-}
-
-/// Handles one request for a component mounted at `mount`.
-pub async fn serve(mount: Mount, req: http::Request) -> impl IntoResponse {
+/// Handles one request for the catalogue component: `GET /health`,
+/// `GET /tools`, and the 404s for every path that is not a tool's own.
+pub async fn serve_catalogue(req: http::Request) -> impl IntoResponse {
     let request = to_service_request(req).await;
-    let response = if mount.serves(&request.path) {
-        edgedesk_service::handle(&SpinPlatform::default(), request).await
-    } else {
-        Response::error(
-            &ApiError::invalid(format!("no endpoint at {}", request.path)).with_status(404),
-        )
-    };
-    to_spin_response(response)
+    to_spin_response(edgedesk_service::handle_catalogue(&SpinPlatform::default(), request).await)
+}
+
+/// Handles one request for the component of one tool. The component links
+/// only that tool's code, and answers 404 for any other path.
+pub async fn serve_tool<R: Runner>(runner: R, req: http::Request) -> impl IntoResponse {
+    let request = to_service_request(req).await;
+    to_spin_response(
+        edgedesk_service::handle_tool(&SpinPlatform::default(), &runner, request).await,
+    )
 }
 
 async fn to_service_request(req: http::Request) -> Request {

@@ -1,10 +1,11 @@
 //! Spin component for `POST /tools/generate_email`.
 
-use edgedesk_spin::{Mount, serve};
+use edgedesk_service::tools::GenerateEmail;
+use edgedesk_spin::serve_tool;
 use spin_sdk::http::{IntoResponse, Request};
 use spin_sdk::http_service;
 
 #[http_service]
 async fn handle(req: Request) -> impl IntoResponse {
-    serve(Mount::Tool("generate_email"), req).await
+    serve_tool(GenerateEmail, req).await
 }

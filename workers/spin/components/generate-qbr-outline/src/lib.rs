@@ -1,10 +1,11 @@
 //! Spin component for `POST /tools/generate_qbr_outline`.
 
-use edgedesk_spin::{Mount, serve};
+use edgedesk_service::tools::GenerateQbrOutline;
+use edgedesk_spin::serve_tool;
 use spin_sdk::http::{IntoResponse, Request};
 use spin_sdk::http_service;
 
 #[http_service]
 async fn handle(req: Request) -> impl IntoResponse {
-    serve(Mount::Tool("generate_qbr_outline"), req).await
+    serve_tool(GenerateQbrOutline, req).await
 }

@@ -1,10 +1,11 @@
 //! Spin component for `POST /tools/get_contract_info`.
 
-use edgedesk_spin::{Mount, serve};
+use edgedesk_service::tools::GetContractInfo;
+use edgedesk_spin::serve_tool;
 use spin_sdk::http::{IntoResponse, Request};
 use spin_sdk::http_service;
 
 #[http_service]
 async fn handle(req: Request) -> impl IntoResponse {
-    serve(Mount::Tool("get_contract_info"), req).await
+    serve_tool(GetContractInfo, req).await
 }
