@@ -89,7 +89,9 @@ test: build spin-build lint
 	# The core has no std at all: prove it on a target that has none.
 	cargo build -p edgedesk-core --target wasm32v1-none
 	cargo test --workspace --exclude edgedesk-worker
-	# The same cases against the Spin components on the embedded wasmtime host.
+	# The Spin adapter's own unit tests, natively; then the same cases against the
+	# Spin components on the embedded wasmtime host.
+	cd workers/spin && cargo test -p edgedesk-spin
 	cd tests/spin-host && cargo test
 
 bench:

@@ -183,3 +183,57 @@ fn a_use_the_manifest_does_not_grant_is_refused() {
     }
     assert_eq!(host.violations(), Vec::<String>::new());
 }
+
+/// Each component is built with the size profile and links only what it
+/// serves; keep every one within the budget. (Sizes of release builds with
+/// the machine's one toolchain are reproducible.)
+#[test]
+fn every_component_is_within_the_size_budget() {
+    const BUDGET_BYTES: u64 = 400_000;
+    let values = HashMap::from([("hmac_secret".to_string(), "unused".to_string())]);
+    let m =
+        edgedesk_spin_host::manifest::Manifest::parse(&manifest(), &repo_root(), &values).unwrap();
+    let mut sizes: Vec<(u64, &str)> = m
+        .components
+        .values()
+        .map(|g| {
+            let len = std::fs::metadata(&g.source)
+                .unwrap_or_else(|e| panic!("{}: {e}; run make spin-build", g.source.display()))
+                .len();
+            (len, g.component.as_str())
+        })
+        .collect();
+    sizes.sort();
+    for (len, component) in &sizes {
+        eprintln!("{len:>8} B  {component}");
+    }
+    let over: Vec<_> = sizes
+        .iter()
+        .filter(|(len, _)| *len > BUDGET_BYTES)
+        .collect();
+    assert!(over.is_empty(), "over {BUDGET_BYTES} B: {over:?}");
+    assert_eq!(sizes.len(), 7, "the catalogue and six tools");
+}
+
+/// A tool's component serves its own tool only, even when a manifest routes
+/// another tool's path to it.
+#[test]
+fn a_tool_component_answers_only_for_its_own_tool() {
+    let llm = mock_llm::start();
+    let route = "route = \"/tools/get_recent_tickets\"\ncomponent = \"get-recent-tickets\"";
+    let base = manifest();
+    assert!(base.contains(route));
+    let misrouted = base.replace(
+        route,
+        "route = \"/tools/get_recent_tickets\"\ncomponent = \"get-customer-usage\"",
+    );
+    let host = host(&misrouted, &llm.url);
+    let t = SpinTransport::new(&host);
+    let body = json!({"customerId": "acme-001"});
+    let (status, v) = call_tool(&t, "dev-secret", "get_recent_tickets", &body).unwrap();
+    assert_eq!(status, 404, "{v}");
+    assert_eq!(v["error"]["code"], "INVALID_INPUT", "{v}");
+    // Its own route still works on the same host.
+    let (status, v) = call_tool(&t, "dev-secret", "get_customer_usage", &body).unwrap();
+    assert_eq!(status, 200, "{v}");
+}

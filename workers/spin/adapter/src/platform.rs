@@ -124,27 +124,7 @@ impl Random for SpinPlatform {
 
 impl HttpClient for SpinPlatform {
     async fn send(&self, request: OutboundRequest) -> Result<OutboundResponse, StoreError> {
-        let mut builder = ::http::Request::builder()
-            .method(request.method)
-            .uri(&request.url);
-        for (k, v) in &request.headers {
-            builder = builder.header(k.as_str(), v.as_str());
-        }
-        // A declared length, so the body is not sent chunked.
-        builder = builder.header("content-length", request.body.len().to_string());
-        let req = builder
-            .body(http_body_util::Full::new(bytes::Bytes::from(request.body)))
-            .map_err(|e| fault("outbound request", e))?;
-        let res = spin_sdk::http::send(req)
-            .await
-            .map_err(|e| fault("outbound send", e))?;
-        let status = res.status().as_u16();
-        let body = http_body_util::BodyExt::collect(res.into_body())
-            .await
-            .map_err(|e| fault("outbound body", e))?
-            .to_bytes()
-            .to_vec();
-        Ok(OutboundResponse { status, body })
+        crate::wasi_http::send(request).await
     }
 }
 

@@ -1,0 +1,188 @@
+//! The service's requests and responses over the raw `wasi:http` (p3)
+//! types. Going through the `http` crate instead (as `#[http_service]`
+//! does) parses every header name into a typed map and back, and was about
+//! a tenth of each component's size.
+
+use edgedesk_service::platform::{OutboundRequest, OutboundResponse, StoreError};
+use edgedesk_service::{Request, Response};
+use spin_sdk::wasip3::http::client;
+use spin_sdk::wasip3::http::types::{self, ErrorCode, Fields, Method, Scheme};
+use spin_sdk::wasip3::wit_bindgen::{self, FutureReader, StreamReader, StreamResult};
+use spin_sdk::wasip3::{wit_future, wit_stream};
+
+/// Bound on an outbound answer (an LLM completion) held in memory.
+const MAX_OUTBOUND_BODY_BYTES: usize = 1 << 20;
+const READ_CHUNK_BYTES: usize = 16 * 1024;
+
+fn method_name(method: &Method) -> &str {
+    match method {
+        Method::Get => "GET",
+        Method::Head => "HEAD",
+        Method::Post => "POST",
+        Method::Put => "PUT",
+        Method::Delete => "DELETE",
+        Method::Connect => "CONNECT",
+        Method::Options => "OPTIONS",
+        Method::Trace => "TRACE",
+        Method::Patch => "PATCH",
+        Method::Other(other) => other,
+    }
+}
+
+fn method_of(name: &str) -> Method {
+    match name {
+        "GET" => Method::Get,
+        "HEAD" => Method::Head,
+        "POST" => Method::Post,
+        "PUT" => Method::Put,
+        "DELETE" => Method::Delete,
+        "OPTIONS" => Method::Options,
+        "PATCH" => Method::Patch,
+        other => Method::Other(other.to_string()),
+    }
+}
+
+/// Reads the chunks of a body stream until the writer is done.
+fn chunks(body: StreamReader<u8>) -> impl futures::Stream<Item = Result<Vec<u8>, ErrorCode>> {
+    futures::stream::unfold(Some(body), |state| async move {
+        let mut body = state?;
+        let (result, chunk) = body.read(Vec::with_capacity(READ_CHUNK_BYTES)).await;
+        match result {
+            StreamResult::Complete(_) => Some((Ok(chunk), Some(body))),
+            StreamResult::Dropped | StreamResult::Cancelled => None,
+        }
+    })
+}
+
+/// The service's view of an incoming request; the body is read (within
+/// the service's bound) only for methods that carry one.
+pub async fn read_request(req: types::Request) -> Request {
+    let method = method_name(&req.get_method()).to_string();
+    let target = req.get_path_with_query().unwrap_or_default();
+    let path = target.split_once('?').map_or(target.as_str(), |(p, _)| p);
+    let mut out = Request::new(&method, if path.is_empty() { "/" } else { path });
+    out.headers = req
+        .get_headers()
+        .copy_all()
+        .into_iter()
+        .filter_map(|(k, v)| Some((k.to_ascii_lowercase(), String::from_utf8(v).ok()?)))
+        .collect();
+    if matches!(method.as_str(), "POST" | "PUT" | "PATCH") {
+        let declared = out.header("content-length").map(str::to_string);
+        // Dropping `_done` unread tells the host the body was handled.
+        let (_done, done_rx) = wit_future::new(|| Ok(()));
+        let (body, _trailers) = types::Request::consume_body(req, done_rx);
+        out.body = edgedesk_service::read_body_limited(declared.as_deref(), chunks(body)).await;
+    }
+    out
+}
+
+/// What a WASI request or response is made of.
+struct Outgoing {
+    fields: Fields,
+    body: StreamReader<u8>,
+    trailers: FutureReader<Result<Option<types::Trailers>, ErrorCode>>,
+}
+
+/// Headers, and a body stream written once the host starts reading it.
+fn outgoing(headers: &[(String, String)], body: Vec<u8>) -> Result<Outgoing, ErrorCode> {
+    let entries: Vec<(String, Vec<u8>)> = headers
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone().into_bytes()))
+        .collect();
+    let fields = Fields::from_list(&entries)
+        .map_err(|e| ErrorCode::InternalError(Some(format!("invalid header: {e:?}"))))?;
+    let (mut body_tx, body_rx) = wit_stream::new();
+    // No trailers: the writer is dropped, which sends the default `None`.
+    let (_trailers_tx, trailers_rx) = wit_future::new(|| Ok(None));
+    wit_bindgen::spawn(async move {
+        // A reader that went away has nothing left to receive.
+        let _unsent = body_tx.write_all(body).await;
+    });
+    Ok(Outgoing {
+        fields,
+        body: body_rx,
+        trailers: trailers_rx,
+    })
+}
+
+/// The WASI response for a service response.
+pub fn write_response(res: Response) -> Result<types::Response, ErrorCode> {
+    let out = outgoing(&res.headers, res.body)?;
+    let (response, _sent) = types::Response::new(out.fields, Some(out.body), out.trailers);
+    response
+        .set_status_code(res.status)
+        .map_err(|()| ErrorCode::InternalError(Some(format!("bad status {}", res.status))))?;
+    Ok(response)
+}
+
+fn outbound_fault(what: &str, e: impl std::fmt::Debug) -> StoreError {
+    eprintln!("outbound {what}: {e:?}");
+    StoreError::new(what)
+}
+
+/// Splits `scheme://authority/path?query`.
+fn split_url(url: &str) -> Option<(Scheme, &str, &str)> {
+    let (scheme, rest) = url.split_once("://")?;
+    let scheme = match scheme.to_ascii_lowercase().as_str() {
+        "https" => Scheme::Https,
+        "http" => Scheme::Http,
+        other => Scheme::Other(other.to_string()),
+    };
+    let at = rest.find(['/', '?']).unwrap_or(rest.len());
+    let (authority, target) = rest.split_at(at);
+    let target = if target.is_empty() { "/" } else { target };
+    (!authority.is_empty()).then_some((scheme, authority, target))
+}
+
+/// Sends a request through the host (`allowed_outbound_hosts` applies) and
+/// reads the answer, up to `MAX_OUTBOUND_BODY_BYTES`.
+pub async fn send(request: OutboundRequest) -> Result<OutboundResponse, StoreError> {
+    let (scheme, authority, target) =
+        split_url(&request.url).ok_or_else(|| outbound_fault("url", &request.url))?;
+    let mut headers = request.headers;
+    // A declared length, so the body is not sent chunked.
+    headers.push(("content-length".into(), request.body.len().to_string()));
+    let out = outgoing(&headers, request.body).map_err(|e| outbound_fault("request", e))?;
+    let (req, _sent) = types::Request::new(out.fields, Some(out.body), out.trailers, None);
+    let target_ok = req.set_method(&method_of(request.method)).is_ok()
+        && req.set_scheme(Some(&scheme)).is_ok()
+        && req.set_authority(Some(authority)).is_ok()
+        && req.set_path_with_query(Some(target)).is_ok();
+    if !target_ok {
+        return Err(outbound_fault("url", &request.url));
+    }
+    let res = client::send(req)
+        .await
+        .map_err(|e| outbound_fault("send", e))?;
+    let status = res.get_status_code();
+    let (_done, done_rx) = wit_future::new(|| Ok(()));
+    let (stream, _trailers) = types::Response::consume_body(res, done_rx);
+    let mut body = Vec::new();
+    let mut stream = std::pin::pin!(chunks(stream));
+    while let Some(chunk) = futures::StreamExt::next(&mut stream).await {
+        let chunk = chunk.map_err(|e| outbound_fault("body", e))?;
+        if body.len() + chunk.len() > MAX_OUTBOUND_BODY_BYTES {
+            return Err(outbound_fault("body", "over the size bound"));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(OutboundResponse { status, body })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_split_into_scheme_authority_and_target() {
+        let (s, a, t) = split_url("https://api.example.com:8443/v1/chat?x=1").unwrap();
+        assert!(matches!(s, Scheme::Https));
+        assert_eq!((a, t), ("api.example.com:8443", "/v1/chat?x=1"));
+        let (s, a, t) = split_url("HTTP://127.0.0.1:9").unwrap();
+        assert!(matches!(s, Scheme::Http));
+        assert_eq!((a, t), ("127.0.0.1:9", "/"));
+        assert_eq!(split_url("https://?q").map(|(_, a, _)| a), None);
+        assert!(split_url("no scheme").is_none());
+    }
+}
