@@ -15,11 +15,21 @@ CARGO_BIN := $(or $(CARGO_HOME),$(HOME)/.cargo)/bin
 NODE_BIN := $(CURDIR)/node_modules/.bin
 WRANGLER := $(NODE_BIN)/wrangler
 WORKER := workers/cloudflare/build/index.js
-WORKER_SOURCES := Cargo.toml Cargo.lock $(shell find shared workers/cloudflare -name '*.rs' -o -name Cargo.toml | grep -v /build/)
+WORKER_SOURCES := Cargo.toml Cargo.lock $(shell find shared workers/cloudflare -name '*.rs' -o -name Cargo.toml -o -name openapi.json | grep -v /build/)
+# Each product that owns a database has migrations/<product>/ and the D1
+# database edgedesk-<product> (wrangler.toml) / Spin SQLite label <product>.
+PRODUCTS_WITH_DB := $(notdir $(patsubst %/,%,$(wildcard migrations/*/)))
 STATE := .wrangler/state
 STAMPS := .make
+# Builds lint as they compile: clippy-driver compiles the workspace's own
+# crates (lints denied) while cargo builds, so no crate is compiled once to
+# check and again to build. Dependencies are compiled by rustc as usual.
+LINTED := RUSTC_WORKSPACE_WRAPPER=$(CARGO_BIN)/clippy-driver CLIPPY_ARGS=-Dwarnings
+# Tools are installed in one target directory, so the dependencies they
+# share are compiled once.
+INSTALL := CARGO_TARGET_DIR=$(CURDIR)/target/tools cargo install
 
-.PHONY: help dev test build spin-build spin-data spin-latency tools lint bench load smoke fuzz clean
+.PHONY: help dev test build spin-build spin-data spin-latency tools fmt-check lint openapi bench load smoke fuzz clean
 
 help:
 	@echo "make dev    serve the Worker on http://127.0.0.1:8787 with sample data"
@@ -35,9 +45,9 @@ tools: node_modules/.package-lock.json
 	@rustup component list --installed | grep -q '^clippy' || rustup component add clippy
 	@rustup component list --installed | grep -q '^rustfmt' || rustup component add rustfmt
 	@[ "$$($(CARGO_BIN)/worker-build --version 2>/dev/null)" = "$(WORKER_BUILD_VERSION)" ] || \
-		cargo install worker-build --version $(WORKER_BUILD_VERSION) --locked
+		$(INSTALL) worker-build --version $(WORKER_BUILD_VERSION) --locked
 	@[ "$$($(CARGO_BIN)/wasm-bindgen --version 2>/dev/null)" = "wasm-bindgen $(WASM_BINDGEN_VERSION)" ] || \
-		cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION) --force
+		$(INSTALL) wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION) --force
 
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
@@ -50,22 +60,25 @@ $(WORKER): $(WORKER_SOURCES)
 		WASM_BINDGEN_BIN=$(CARGO_BIN)/wasm-bindgen \
 		WASM_OPT_BIN=$(NODE_BIN)/wasm-opt \
 		ESBUILD_BIN=$(NODE_BIN)/esbuild \
-		$(CARGO_BIN)/worker-build --release
+		$(LINTED) $(CARGO_BIN)/worker-build --release
 	@touch $@
 
 ## The Spin components (one per tool, plus the catalogue), as `spin build` builds them.
 spin-build: tools
-	cd workers/spin && cargo build --target wasm32-wasip2 --release --workspace
+	cd workers/spin && $(LINTED) cargo build --target wasm32-wasip2 --release --workspace
 
-## SQL that loads sample_data/ into Spin's SQLite (`spin up --sqlite @target/spin/sample_data.sql`).
+## SQL that loads sample_data/ into the copilot's Spin SQLite
+## (`spin up --sqlite @target/spin/sample_data.sql:copilot`).
 spin-data: target/spin/sample_data.sql
 
 target/spin/sample_data.sql: $(wildcard sample_data/*/*.json) scripts/documents-sql.py
 	python3 scripts/documents-sql.py $@ sample_data
 
-## Local state for `wrangler dev`: D1 migrations and sample data in R2.
-$(STAMPS)/local-state: $(wildcard migrations/*.sql) $(wildcard sample_data/*/*.json) scripts/seed-local.mjs | node_modules/.package-lock.json
-	CI=true $(WRANGLER) d1 migrations apply edgedesk --local --persist-to $(STATE)
+## Local state for `wrangler dev`: each product's D1 migrations and sample data in R2.
+$(STAMPS)/local-state: $(wildcard migrations/*/*.sql) $(wildcard sample_data/*/*.json) scripts/seed-local.mjs | node_modules/.package-lock.json
+	for product in $(PRODUCTS_WITH_DB); do \
+		CI=true $(WRANGLER) d1 migrations apply edgedesk-$$product --local --persist-to $(STATE); \
+	done
 	node scripts/seed-local.mjs $(STATE) sample_data
 	@mkdir -p $(STAMPS) && touch $@
 
@@ -76,23 +89,32 @@ dev: build $(STAMPS)/local-state .dev.vars
 	$(WRANGLER) dev --local --ip 127.0.0.1 --port 8787 --persist-to $(STATE)
 
 ## Tests.
-lint: tools
+# Formatting, then clippy as developers run it.
+fmt-check: tools
 	cargo fmt --all -- --check
 	cd workers/spin && cargo fmt --all -- --check
-	cd tests/spin-host && cargo fmt --all -- --check
-	cargo clippy --all-targets -- -D warnings
+
+lint: tools fmt-check
+	cargo clippy --workspace --exclude edgedesk-worker --all-targets -- -D warnings
 	cargo clippy -p edgedesk-worker --target wasm32-unknown-unknown -- -D warnings
 	cd workers/spin && cargo clippy --workspace --target wasm32-wasip2 --release -- -D warnings
-	cd tests/spin-host && cargo clippy --all-targets -- -D warnings
 
-test: build spin-build lint
+# `make test` lints inside the builds it needs anyway (LINTED), covering the
+# same crates and targets as `make lint`: native with tests, examples and
+# benches, the Worker on wasm32, the Spin components on wasip2.
+test: fmt-check build spin-build
+	@scripts/ensure-chromium.sh
 	# The core has no std at all: prove it on a target that has none.
-	cargo build -p edgedesk-core --target wasm32v1-none
-	cargo test --workspace --exclude edgedesk-worker
-	# The Spin adapter's own unit tests, natively; then the same cases against the
-	# Spin components on the embedded wasmtime host.
-	cd workers/spin && cargo test -p edgedesk-spin
-	cd tests/spin-host && cargo test
+	$(LINTED) cargo build -p edgedesk-core --target wasm32v1-none
+	# Unit, property, product, API-description and end-to-end tests: in-process,
+	# on workerd, and on the Spin components on the embedded wasmtime host.
+	$(LINTED) cargo test --workspace --exclude edgedesk-worker --all-targets
+
+## Regenerates every product's openapi.json from its routes and types. Twice:
+## the second run compiles the new files in and checks they are stable.
+openapi:
+	UPDATE_OPENAPI=1 cargo test --workspace --test openapi
+	cargo test --workspace --test openapi
 
 bench:
 	cargo bench -p edgedesk-core
@@ -101,7 +123,7 @@ load:
 	cargo run --release -p edgedesk-cli -- load --tool calculate_health --customer-id acme-001
 
 spin-latency: spin-build
-	cd tests/spin-host && cargo run --example latency
+	cargo run -p edgedesk-spin-host --example latency
 
 smoke:
 	cargo run -p edgedesk-cli -- smoke
@@ -110,9 +132,9 @@ smoke:
 ## compiler flags; the toolchain here is stable, so RUSTC_BOOTSTRAP unlocks
 ## them for the fuzz build alone.
 FUZZ_SECONDS ?= 30
-FUZZ_TARGETS := signed_headers tool_request stored_documents health_weights
+FUZZ_TARGETS := signed_headers tool_request stored_documents health_weights routing
 fuzz:
-	@command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --version 0.13.2 --locked
+	@command -v cargo-fuzz >/dev/null || $(INSTALL) cargo-fuzz --version 0.13.2 --locked
 	cd fuzz && ./seed-corpus.sh
 	cd fuzz && for t in $(FUZZ_TARGETS); do \
 		RUSTC_BOOTSTRAP=1 cargo fuzz run -O $$t -- -max_total_time=$(FUZZ_SECONDS) 2>&1 | tail -n 2; \

@@ -12,7 +12,7 @@ for kind in usage tickets contract; do
 done
 python3 - <<'PY'
 import json, pathlib
-cases = json.load(open("../tests/e2e/cases.json"))
+cases = [c for f in sorted(pathlib.Path("../tests/e2e/cases").glob("*.json")) for c in json.load(open(f))]
 out = pathlib.Path("corpus/tool_request")
 for n, c in enumerate(cases):
     r = c["request"]

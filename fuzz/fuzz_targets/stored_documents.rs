@@ -5,7 +5,7 @@
 #![no_main]
 
 use edgedesk_fuzz::{FuzzPlatform, signed_call};
-use edgedesk_service::tools::TOOLS;
+use edgedesk_copilot::TOOLS;
 use libfuzzer_sys::fuzz_target;
 
 const KINDS: [&str; 3] = ["usage", "tickets", "contract"];

@@ -3,7 +3,7 @@
 #![no_main]
 
 use edgedesk_fuzz::{FuzzPlatform, signed_call};
-use edgedesk_service::tools::TOOLS;
+use edgedesk_copilot::TOOLS;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|input: (u8, &[u8])| {

@@ -1,16 +1,29 @@
 //! A minimal in-memory platform for fuzzing the service: documents in a
 //! map, every SQL insert succeeds, no network, a fixed clock.
 
-use edgedesk_service::platform::*;
+use edgedesk_kernel::platform::*;
+use edgedesk_kernel::{Request, Response, Routes, serve};
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::rc::Rc;
 
 /// 2026-11-22T12:00:00Z
 pub const NOW_MS: i64 = 1_795_348_800_000;
 
-#[derive(Default)]
+/// Every scope shares the same documents.
+#[derive(Clone, Default)]
 pub struct FuzzPlatform {
-    pub blobs: RefCell<HashMap<String, Vec<u8>>>,
+    pub blobs: Rc<RefCell<HashMap<String, Vec<u8>>>>,
+}
+
+thread_local! {
+    /// The Worker's table with every product, built once.
+    static APP: Routes<FuzzPlatform> = edgedesk_app::routes();
+}
+
+/// Serves a request as the Worker would.
+pub fn send(p: &FuzzPlatform, req: Request) -> Response {
+    APP.with(|app| futures::executor::block_on(serve(app, &|_| p.clone(), req)))
 }
 
 impl BlobStore for FuzzPlatform {
@@ -67,14 +80,14 @@ impl Config for FuzzPlatform {
 
 /// Sends a correctly signed call and checks the answer is a well-formed
 /// envelope with a status from the documented set.
-pub fn signed_call(p: &FuzzPlatform, tool: &str, body: &[u8]) -> edgedesk_service::Response {
+pub fn signed_call(p: &FuzzPlatform, tool: &str, body: &[u8]) -> Response {
     let sig = edgedesk_core::signing::sign_call(b"fuzz-secret", NOW_MS, "fuzz", body);
-    let req = edgedesk_service::Request::new("POST", &format!("/tools/{tool}"))
+    let req = Request::new("POST", &format!("/tools/{tool}"))
         .with_header("x-timestamp", &NOW_MS.to_string())
         .with_header("x-client", "fuzz")
         .with_header("x-signature", &sig)
         .with_body(body.to_vec());
-    let res = futures::executor::block_on(edgedesk_service::handle(p, req));
+    let res = send(p, req);
     assert!(
         [200, 400, 401, 404, 405, 413, 500, 504].contains(&res.status),
         "unexpected status {}",

@@ -105,6 +105,8 @@ pub enum PaymentStatus {
 }
 
 impl PaymentStatus {
+    pub const ALL: [PaymentStatus; 4] = [Self::Current, Self::Late, Self::Overdue, Self::Failed];
+
     pub fn parse(s: &str) -> Option<Self> {
         match s {
             "current" => Some(Self::Current),

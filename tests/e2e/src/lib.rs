@@ -2,6 +2,8 @@
 //! them through any [`Transport`]: real HTTP against workerd, or in-process
 //! against the service. One set of cases for every runtime.
 
+pub mod browser;
+pub mod in_process;
 pub mod mock_llm;
 
 use edgedesk_core::signing::sign_call;
@@ -11,16 +13,14 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-pub const CASES_JSON: &str = include_str!("../cases.json");
+pub use edgedesk_kernel::testing::repo_root;
+pub use in_process::InProcess;
 
-/// The repository root (migrations, sample data, manifests), for every
-/// suite that runs the cases.
-pub fn repo_root() -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .canonicalize()
-        .expect("repository root")
-}
+/// Each product's cases (`tests/e2e/cases/<product>.json`).
+pub const CASES: [(&str, &str); 2] = [
+    ("platform", include_str!("../cases/platform.json")),
+    ("copilot", include_str!("../cases/copilot.json")),
+];
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -142,6 +142,12 @@ pub struct Expect {
     /// The body must be empty (preflights).
     #[serde(default)]
     pub empty_body: bool,
+    /// The body is JSON but not an envelope (`/openapi.json`).
+    #[serde(default = "yes")]
+    pub envelope: bool,
+    /// The body is text (a page) that must contain each of these.
+    #[serde(default)]
+    pub text_contains: Vec<String>,
 }
 
 /// A request as the driver sends it.
@@ -174,8 +180,31 @@ pub trait Transport {
     }
 }
 
+/// The products that own a database: the folders of `migrations/`.
+pub fn products_with_migrations() -> Vec<String> {
+    let mut products: Vec<String> = std::fs::read_dir(repo_root().join("migrations"))
+        .expect("migrations/")
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().is_dir())
+        .filter_map(|e| e.file_name().into_string().ok())
+        .collect();
+    products.sort();
+    products
+}
+
+/// Every product's cases.
 pub fn load_cases() -> Vec<Case> {
-    serde_json::from_str(CASES_JSON).expect("tests/e2e/cases.json is valid")
+    CASES.iter().flat_map(|(p, _)| product_cases(p)).collect()
+}
+
+/// One product's cases.
+pub fn product_cases(product: &str) -> Vec<Case> {
+    let (_, json) = CASES
+        .iter()
+        .find(|(p, _)| *p == product)
+        .unwrap_or_else(|| panic!("no cases for product {product}"));
+    serde_json::from_str(json)
+        .unwrap_or_else(|e| panic!("tests/e2e/cases/{product}.json is invalid: {e}"))
 }
 
 /// Builds the signed request for a case.
@@ -273,6 +302,15 @@ pub fn check(expect: &Expect, res: &WireResponse) -> Vec<String> {
         }
         return errs;
     }
+    if !expect.text_contains.is_empty() {
+        let text = String::from_utf8_lossy(&res.body);
+        for want in &expect.text_contains {
+            if !text.contains(want.as_str()) {
+                errs.push(format!("body lacks {want:?}"));
+            }
+        }
+        return errs;
+    }
     let body: Value = match serde_json::from_slice(&res.body) {
         Ok(v) => v,
         Err(e) => {
@@ -283,7 +321,7 @@ pub fn check(expect: &Expect, res: &WireResponse) -> Vec<String> {
             return errs;
         }
     };
-    if !is_envelope(&body) {
+    if expect.envelope && !is_envelope(&body) {
         errs.push(format!("body is not an {{ok,data,error}} envelope: {body}"));
         return errs;
     }
@@ -360,13 +398,18 @@ fn is_envelope(v: &Value) -> bool {
     }
 }
 
-/// Runs every case; returns a report of failures (empty when all passed).
+/// Runs every product's cases; returns how many passed and a report of
+/// failures (empty when all passed).
 pub fn run_all(transport: &dyn Transport, secret: &str) -> (usize, String) {
-    let cases = load_cases();
+    run_cases(transport, secret, &load_cases())
+}
+
+/// Runs the given cases.
+pub fn run_cases(transport: &dyn Transport, secret: &str, cases: &[Case]) -> (usize, String) {
     let mut failures = String::new();
     let mut failed = 0;
     let mut last_ts = 0;
-    for case in &cases {
+    for case in cases {
         let mut problems = Vec::new();
         // Distinct timestamps, so two cases with the same body are never
         // mistaken for a replay of each other; `times` resends the very

@@ -2,7 +2,7 @@
 //! (`wrangler dev --local`), with fresh local D1, R2 and KV state.
 //! Needs the built Worker (`make build`) and `npm ci`; `make test` does both.
 
-use edgedesk_e2e::{Http, mock_llm, repo_root, run_all};
+use edgedesk_e2e::{Http, browser, mock_llm, repo_root, run_all};
 use std::net::TcpListener;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -71,17 +71,21 @@ fn shared_cases_pass_on_workerd() {
     let _ = std::fs::remove_dir_all(&state);
     let state_arg = state.to_str().unwrap().to_string();
 
-    let mut migrate = wrangler(&root);
-    migrate.args([
-        "d1",
-        "migrations",
-        "apply",
-        "edgedesk",
-        "--local",
-        "--persist-to",
-        &state_arg,
-    ]);
-    run(migrate, "applying migrations");
+    // Each product's own D1 database (`edgedesk-<product>`), from its
+    // `migrations/<product>/`.
+    for product in edgedesk_e2e::products_with_migrations() {
+        let mut migrate = wrangler(&root);
+        migrate.args([
+            "d1",
+            "migrations",
+            "apply",
+            &format!("edgedesk-{product}"),
+            "--local",
+            "--persist-to",
+            &state_arg,
+        ]);
+        run(migrate, &format!("applying the {product} migrations"));
+    }
     let mut seed = Command::new("node");
     seed.current_dir(&root).args([
         "scripts/seed-local.mjs",
@@ -143,6 +147,27 @@ fn shared_cases_pass_on_workerd() {
 
     // The LLM path on the real runtime: outbound fetch, KV cache, fallback, time-out.
     mock_llm::check_llm_path(&http, "dev-secret", &llm);
+
+    // The API page in a real browser, served by the Worker: every operation
+    // rendered, and nothing refused by its content security policy (it
+    // loads nothing from elsewhere).
+    let page = browser::render(&format!("{base}/docs"));
+    for op in [
+        "health",
+        "openapi",
+        "docs",
+        "list_tools",
+        "get_customer_usage",
+        "calculate_health",
+        "generate_qbr_outline",
+    ] {
+        assert!(
+            page.dom.contains(&format!("id=\"op-{op}\"")),
+            "/docs in Chromium lacks {op}"
+        );
+    }
+    assert!(page.dom.contains("Edgedesk API"), "{}", page.dom);
+    assert!(!page.log.contains("Refused to"), "{}", page.log);
 }
 
 fn ureq_ok(url: &str) -> bool {

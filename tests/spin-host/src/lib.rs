@@ -38,8 +38,9 @@ wasmtime::component::bindgen!({
 pub struct Shared {
     /// Store label -> key -> value.
     pub kv: Mutex<HashMap<String, HashMap<String, Vec<u8>>>>,
-    /// The `default` SQLite database.
-    pub sqlite: Mutex<rusqlite::Connection>,
+    /// SQLite databases by label: `default`, and each one the runtime
+    /// config file defines, as Spin has them.
+    pub sqlite: Mutex<HashMap<String, rusqlite::Connection>>,
     /// Every refused use of something not granted, as "component: what".
     pub violations: Mutex<Vec<String>>,
 }
@@ -175,7 +176,9 @@ pub struct SpinHost {
 }
 
 impl SpinHost {
-    /// Loads `spin.toml` from `root`, with application variable values.
+    /// Loads `spin.toml` from `root`, with application variable values, and
+    /// the SQLite databases `spin-runtime-config.toml` defines. Like Spin, it
+    /// refuses a manifest that grants a database no one defined.
     pub fn load(
         root: &Path,
         manifest_text: &str,
@@ -183,6 +186,24 @@ impl SpinHost {
     ) -> Result<Self> {
         let manifest =
             Manifest::parse(manifest_text, root, values).map_err(|e| format_err!("{e:#}"))?;
+        let mut databases = HashMap::new();
+        databases.insert(
+            "default".to_string(),
+            rusqlite::Connection::open_in_memory()?,
+        );
+        for label in manifest::runtime_config_databases(root).map_err(|e| format_err!("{e:#}"))? {
+            databases.insert(label, rusqlite::Connection::open_in_memory()?);
+        }
+        for grants in manifest.components.values() {
+            for label in &grants.sqlite_databases {
+                if !databases.contains_key(label) {
+                    wasmtime::bail!(
+                        "component {} uses SQLite database '{label}', which spin-runtime-config.toml does not define",
+                        grants.component
+                    );
+                }
+            }
+        }
         let engine = engine()?;
         let mut linker = Linker::new(&engine);
         wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
@@ -195,27 +216,44 @@ impl SpinHost {
             manifest,
             shared: Arc::new(Shared {
                 kv: Mutex::default(),
-                sqlite: Mutex::new(rusqlite::Connection::open_in_memory()?),
+                sqlite: Mutex::new(databases),
                 violations: Mutex::default(),
             }),
         })
     }
 
-    /// Runs SQL against the `default` database, as `spin up --sqlite @file` does.
-    pub fn run_sql(&self, sql: &str) -> Result<()> {
-        self.shared.sqlite.lock().unwrap().execute_batch(sql)?;
+    /// Runs SQL against the database `label`, as
+    /// `spin up --sqlite @file:label` does.
+    pub fn run_sql(&self, label: &str, sql: &str) -> Result<()> {
+        let databases = self.shared.sqlite.lock().unwrap();
+        let db = databases
+            .get(label)
+            .ok_or_else(|| format_err!("no SQLite database '{label}'"))?;
+        db.execute_batch(sql)?;
         Ok(())
     }
 
-    /// Applies `migrations/` and loads document folders through
+    /// Applies each product's `migrations/<product>/` to its database and
+    /// loads document folders into the copilot's through
     /// `scripts/documents-sql.py`, the loader `spin up --sqlite @...` uses.
     pub fn load_data(&self, root: &Path, dirs: &[&str]) -> Result<()> {
-        let mut migrations: Vec<_> = std::fs::read_dir(root.join("migrations"))?
+        let mut products: Vec<_> = std::fs::read_dir(root.join("migrations"))?
             .map(|e| e.map(|e| e.path()))
             .collect::<std::io::Result<_>>()?;
-        migrations.sort();
-        for m in migrations {
-            self.run_sql(&std::fs::read_to_string(m)?)?;
+        products.sort();
+        for product in products {
+            let label = product
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default()
+                .to_string();
+            let mut migrations: Vec<_> = std::fs::read_dir(&product)?
+                .map(|e| e.map(|e| e.path()))
+                .collect::<std::io::Result<_>>()?;
+            migrations.sort();
+            for m in migrations {
+                self.run_sql(&label, &std::fs::read_to_string(m)?)?;
+            }
         }
         let sql = root.join(format!(
             "target/spin/documents-{}.sql",
@@ -230,7 +268,7 @@ impl SpinHost {
         if !status.success() {
             wasmtime::bail!("the documents loader failed");
         }
-        self.run_sql(&std::fs::read_to_string(sql)?)
+        self.run_sql("copilot", &std::fs::read_to_string(sql)?)
     }
 
     pub fn violations(&self) -> Vec<String> {

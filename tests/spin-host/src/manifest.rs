@@ -164,3 +164,19 @@ impl Manifest {
         self.components.get(id)
     }
 }
+
+/// The SQLite labels `spin-runtime-config.toml` (beside `spin.toml`)
+/// defines: `[sqlite_database.<label>]` tables.
+pub fn runtime_config_databases(root: &Path) -> Result<Vec<String>> {
+    #[derive(Deserialize)]
+    struct RuntimeConfig {
+        #[serde(default)]
+        sqlite_database: BTreeMap<String, toml::Value>,
+    }
+    let path = root.join("spin-runtime-config.toml");
+    let text =
+        std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    let config: RuntimeConfig =
+        toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
+    Ok(config.sqlite_database.into_keys().collect())
+}

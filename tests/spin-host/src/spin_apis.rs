@@ -14,6 +14,7 @@ pub struct KvHandle {
 
 /// An open SQLite connection.
 pub struct DbHandle {
+    label: String,
     changes: u64,
     last_rowid: i64,
 }
@@ -153,10 +154,11 @@ fn db_open(
         );
         return Ok(Err(sql::Error::AccessDenied));
     }
-    if database != "default" {
+    if !ctx.shared.sqlite.lock().unwrap().contains_key(&database) {
         return Ok(Err(sql::Error::NoSuchDatabase));
     }
     Ok(Ok(ctx.table.push(DbHandle {
+        label: database,
         changes: 0,
         last_rowid: 0,
     })?))
@@ -194,7 +196,9 @@ fn db_execute(
     statement: &str,
     params: Vec<sql::Value>,
 ) -> wasmtime::Result<Result<Rows, sql::Error>> {
-    let db = ctx.shared.sqlite.lock().unwrap();
+    let label = ctx.table.get(conn)?.label.clone();
+    let databases = ctx.shared.sqlite.lock().unwrap();
+    let db = &databases[&label];
     let run = || -> rusqlite::Result<Rows> {
         let mut stmt = db.prepare(statement)?;
         let columns: Vec<String> = stmt.column_names().iter().map(|c| c.to_string()).collect();
@@ -211,7 +215,8 @@ fn db_execute(
     };
     let result = run();
     let (changes, rowid) = (db.changes(), db.last_insert_rowid());
-    drop(db);
+    // Release the databases before borrowing the resource table.
+    drop(databases);
     let handle = ctx.table.get_mut(conn)?;
     handle.changes = changes;
     handle.last_rowid = rowid;

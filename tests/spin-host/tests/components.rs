@@ -126,11 +126,11 @@ fn a_use_the_manifest_does_not_grant_is_refused() {
             without(
                 &base,
                 "get-contract-info",
-                "sqlite_databases = [\"default\"]\n",
+                "sqlite_databases = [\"copilot\"]\n",
             ),
             "get_contract_info",
             json!({"customerId": "acme-001"}),
-            "get-contract-info: sqlite database 'default' not granted",
+            "get-contract-info: sqlite database 'copilot' not granted",
         ),
         (
             without(
@@ -182,6 +182,57 @@ fn a_use_the_manifest_does_not_grant_is_refused() {
         assert_eq!(status, 200, "{v}");
     }
     assert_eq!(host.violations(), Vec::<String>::new());
+}
+
+/// Like Spin, the host refuses a manifest that grants a SQLite database the
+/// runtime config does not define, and a component cannot open another
+/// product's database by label.
+#[test]
+fn databases_are_per_product_and_must_be_defined() {
+    let llm = mock_llm::start();
+    let base = manifest();
+    let undefined = base.replacen(
+        "sqlite_databases = [\"copilot\"]",
+        "sqlite_databases = [\"nobody\"]",
+        1,
+    );
+    let values = HashMap::from([("hmac_secret".to_string(), "x".to_string())]);
+    let err = match SpinHost::load(&repo_root(), &undefined, &values) {
+        Ok(_) => panic!("an undefined database was accepted"),
+        Err(e) => e.to_string(),
+    };
+    assert!(err.contains("'nobody'"), "{err}");
+
+    // Granted `default` instead of its own: the copilot's component then
+    // cannot reach its data, and says so without internals.
+    let wrong = without(
+        &base,
+        "get-contract-info",
+        "sqlite_databases = [\"copilot\"]\n",
+    )
+    .replacen(
+        "[component.get-contract-info]\n",
+        "[component.get-contract-info]\nsqlite_databases = [\"default\"]\n",
+        1,
+    );
+    let host = host(&wrong, &llm.url);
+    let t = SpinTransport::new(&host);
+    let (status, v) = call_tool(
+        &t,
+        "dev-secret",
+        "get_contract_info",
+        &json!({"customerId": "acme-001"}),
+    )
+    .unwrap();
+    assert_eq!(status, 500, "{v}");
+    assert_eq!(v["error"]["code"], "TOOL_FAILURE");
+    assert!(
+        host.violations()
+            .iter()
+            .any(|v| v.starts_with("get-contract-info: sqlite database 'copilot' not granted")),
+        "{:?}",
+        host.violations()
+    );
 }
 
 /// Each component is built with the size profile and links only what it

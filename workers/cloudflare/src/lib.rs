@@ -1,24 +1,30 @@
 //! The Cloudflare Worker: a thin adapter from `worker` types to the
-//! runtime-neutral service. Bindings: `DATA` (R2, customer documents),
-//! `CACHE` (KV, LLM answers), `DB` (D1, replay protection) and variables
-//! and secrets from the environment.
+//! kernel's. One Worker serves every product compiled in (a cargo feature
+//! each, all by default). Bindings: each product's D1 database
+//! (`COPILOT_DB`, ...), `DATA` (R2), `CACHE` (KV) and variables and secrets
+//! from the environment.
 
 mod platform;
 
+use edgedesk_kernel::Routes;
 use platform::CloudflarePlatform;
+use std::sync::LazyLock;
 use worker::{Context, Env, Request, Response, Result, event};
+
+/// The route table of the products compiled in, built once per isolate.
+static APP: LazyLock<Routes<CloudflarePlatform>> = LazyLock::new(edgedesk_app::routes);
 
 #[event(fetch)]
 async fn fetch(mut req: Request, env: Env, _ctx: Context) -> Result<Response> {
-    let request = to_service_request(&mut req).await;
-    let platform = CloudflarePlatform::new(env);
-    let response = edgedesk_service::handle(&platform, request).await;
+    let request = to_kernel_request(&mut req).await;
+    let scope = |product| CloudflarePlatform::new(env.clone(), product);
+    let response = edgedesk_kernel::serve(&APP, &scope, request).await;
     to_worker_response(response)
 }
 
-async fn to_service_request(req: &mut Request) -> edgedesk_service::Request {
+async fn to_kernel_request(req: &mut Request) -> edgedesk_kernel::Request {
     let method = req.method().to_string();
-    let mut out = edgedesk_service::Request::new(&method, &req.path());
+    let mut out = edgedesk_kernel::Request::new(&method, &req.path());
     out.headers = req
         .headers()
         .entries()
@@ -30,8 +36,8 @@ async fn to_service_request(req: &mut Request) -> edgedesk_service::Request {
         out.body = match req.stream() {
             Ok(mut stream) => {
                 let body =
-                    edgedesk_service::read_body_limited(declared.as_deref(), &mut stream).await;
-                if body == Err(edgedesk_service::BodyError::TooLarge) {
+                    edgedesk_kernel::read_body_limited(declared.as_deref(), &mut stream).await;
+                if body == Err(edgedesk_kernel::BodyError::TooLarge) {
                     discard_rest(&mut stream).await;
                 }
                 body
@@ -42,7 +48,7 @@ async fn to_service_request(req: &mut Request) -> edgedesk_service::Request {
     out
 }
 
-fn to_worker_response(res: edgedesk_service::Response) -> Result<Response> {
+fn to_worker_response(res: edgedesk_kernel::Response) -> Result<Response> {
     let mut out = if res.body.is_empty() {
         Response::empty()?
     } else {

@@ -1,17 +1,19 @@
-//! The service's platform traits over Cloudflare bindings.
+//! The kernel's platform traits over Cloudflare bindings, scoped to one
+//! product: SQL goes to that product's own D1 binding.
 
-use edgedesk_service::platform::*;
+use edgedesk_kernel::platform::*;
 use std::time::Duration;
 use worker::wasm_bindgen::JsValue;
 use worker::{Delay, Env, Fetch, Method, RequestInit, console_error};
 
 pub struct CloudflarePlatform {
     env: Env,
+    product: &'static Product,
 }
 
 impl CloudflarePlatform {
-    pub fn new(env: Env) -> Self {
-        Self { env }
+    pub fn new(env: Env, product: &'static Product) -> Self {
+        Self { env, product }
     }
 }
 
@@ -72,7 +74,16 @@ impl KeyValue for CloudflarePlatform {
 
 impl SqlStore for CloudflarePlatform {
     async fn execute(&self, sql: &str, params: &[SqlValue]) -> Result<u64, StoreError> {
-        let db = self.env.d1("DB").map_err(|e| fault("D1 binding DB", e))?;
+        let Some(database) = &self.product.database else {
+            return Err(fault(
+                "D1",
+                format!("{} has no database", self.product.name),
+            ));
+        };
+        let db = self
+            .env
+            .d1(database.d1_binding)
+            .map_err(|e| fault(database.d1_binding, e))?;
         let values: Vec<JsValue> = params
             .iter()
             .map(|p| match p {

@@ -1,17 +1,20 @@
-//! Spin adapter: turns a `wasi:http` request into the service's, and
-//! implements the service's traits over Spin SQLite (tool documents and
-//! replay records), Spin key-value (LLM cache), variables and outbound HTTP.
+//! Spin adapter: turns a `wasi:http` request into the kernel's, and
+//! implements the kernel's traits over Spin SQLite (each product's own
+//! database, by label), Spin key-value (LLM cache), variables and outbound
+//! HTTP.
 //!
-//! A component is one line: [`export_component!`] with [`serve_catalogue`]
-//! or with [`serve_tool`] and its tool's runner. A tool's component links
-//! only that tool's code, and answers only for that tool even if routed
-//! other traffic. Stores are opened only when a request needs them: a
-//! component whose manifest grants no key-value store never opens one.
+//! A component is one line: [`export_component!`] with [`serve_route`]
+//! and the one route it serves, or with [`serve_routes`] and a table. A
+//! one-route component links only that route's code, and answers only for
+//! that route even if routed other traffic. Stores are opened only when a
+//! request needs them: a component whose manifest grants no key-value
+//! store never opens one.
 
+mod describe;
 mod platform;
 mod wasi_http;
 
-use edgedesk_service::tools::Runner;
+use edgedesk_kernel::{Route, Routes};
 pub use platform::SpinPlatform;
 #[doc(hidden)]
 pub use spin_sdk::wasip3;
@@ -39,17 +42,20 @@ macro_rules! export_component {
     };
 }
 
-/// The catalogue component: `GET /health`, `GET /tools`, and the 404s for
-/// every path that is not a tool's own.
-pub async fn serve_catalogue(req: Request) -> Result<Response, ErrorCode> {
+/// A component serving a table of routes.
+pub async fn serve_routes(
+    routes: &Routes<SpinPlatform>,
+    req: Request,
+) -> Result<Response, ErrorCode> {
     let request = wasi_http::read_request(req).await;
-    let platform = SpinPlatform::default();
-    wasi_http::write_response(edgedesk_service::handle_catalogue(&platform, request).await)
+    let response = edgedesk_kernel::serve(routes, &SpinPlatform::new, request).await;
+    wasi_http::write_response(response)
 }
 
-/// The component of one tool: `POST /tools/{name}` for that tool only.
-pub async fn serve_tool<R: Runner>(runner: R, req: Request) -> Result<Response, ErrorCode> {
+/// A component serving one route; any other path is 404, any other method
+/// 405.
+pub async fn serve_route(route: Route<SpinPlatform>, req: Request) -> Result<Response, ErrorCode> {
     let request = wasi_http::read_request(req).await;
-    let platform = SpinPlatform::default();
-    wasi_http::write_response(edgedesk_service::handle_tool(&platform, &runner, request).await)
+    let response = edgedesk_kernel::serve_one(&route, &SpinPlatform::new, request).await;
+    wasi_http::write_response(response)
 }

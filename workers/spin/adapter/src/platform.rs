@@ -1,34 +1,46 @@
-//! The service's platform traits over Spin.
+//! The kernel's platform traits over Spin, scoped to one product: SQL goes
+//! to that product's own SQLite database (its label in `spin.toml`).
 //!
-//! Spin has no object store: the tool documents live in the SQLite table
+//! Spin has no object store: blobs live in the product database's table
 //! `documents` (key, body), loaded from `sample_data/` or an export by
 //! `scripts/documents-sql.py`. Replay records use the same database, which
 //! is strongly consistent; key-value holds only the LLM cache.
 
-use edgedesk_service::platform::*;
+use crate::describe::Describe;
+use edgedesk_kernel::platform::*;
 use spin_sdk::key_value::Store;
 use spin_sdk::sqlite::{Connection, Value};
 use std::cell::RefCell;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-#[derive(Default)]
 pub struct SpinPlatform {
+    product: &'static Product,
     // Opened on first use and kept for the request.
     sqlite: RefCell<Option<std::rc::Rc<Connection>>>,
 }
 
-fn fault(what: &str, e: impl std::fmt::Debug) -> StoreError {
-    eprintln!("{what}: {e:?}");
+fn fault(what: &str, e: impl Describe) -> StoreError {
+    eprintln!("{what}: {}", e.describe());
     StoreError::new(what)
 }
 
 impl SpinPlatform {
+    pub fn new(product: &'static Product) -> Self {
+        SpinPlatform {
+            product,
+            sqlite: RefCell::new(None),
+        }
+    }
+
     async fn db(&self) -> Result<std::rc::Rc<Connection>, StoreError> {
         if let Some(c) = self.sqlite.borrow().as_ref() {
             return Ok(c.clone());
         }
+        let Some(database) = &self.product.database else {
+            return Err(fault("sqlite open", self.product.name));
+        };
         let conn = std::rc::Rc::new(
-            Connection::open_default()
+            Connection::open(database.sqlite_label)
                 .await
                 .map_err(|e| fault("sqlite open", e))?,
         );

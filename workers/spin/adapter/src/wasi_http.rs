@@ -3,8 +3,9 @@
 //! does) parses every header name into a typed map and back, and was about
 //! a tenth of each component's size.
 
-use edgedesk_service::platform::{OutboundRequest, OutboundResponse, StoreError};
-use edgedesk_service::{Request, Response};
+use crate::describe::Describe;
+use edgedesk_kernel::platform::{OutboundRequest, OutboundResponse, StoreError};
+use edgedesk_kernel::{Request, Response};
 use spin_sdk::wasip3::http::client;
 use spin_sdk::wasip3::http::types::{self, ErrorCode, Fields, Method, Scheme};
 use spin_sdk::wasip3::wit_bindgen::{self, FutureReader, StreamReader, StreamResult};
@@ -72,7 +73,7 @@ pub async fn read_request(req: types::Request) -> Request {
         // Dropping `_done` unread tells the host the body was handled.
         let (_done, done_rx) = wit_future::new(|| Ok(()));
         let (body, _trailers) = types::Request::consume_body(req, done_rx);
-        out.body = edgedesk_service::read_body_limited(declared.as_deref(), chunks(body)).await;
+        out.body = edgedesk_kernel::read_body_limited(declared.as_deref(), chunks(body)).await;
     }
     out
 }
@@ -91,7 +92,7 @@ fn outgoing(headers: &[(String, String)], body: Vec<u8>) -> Result<Outgoing, Err
         .map(|(k, v)| (k.clone(), v.clone().into_bytes()))
         .collect();
     let fields = Fields::from_list(&entries)
-        .map_err(|e| ErrorCode::InternalError(Some(format!("invalid header: {e:?}"))))?;
+        .map_err(|e| ErrorCode::InternalError(Some(format!("invalid header: {}", e.describe()))))?;
     let (mut body_tx, body_rx) = wit_stream::new();
     // No trailers: the writer is dropped, which sends the default `None`.
     let (_trailers_tx, trailers_rx) = wit_future::new(|| Ok(None));
@@ -116,23 +117,20 @@ pub fn write_response(res: Response) -> Result<types::Response, ErrorCode> {
     Ok(response)
 }
 
-fn outbound_fault(what: &str, e: impl std::fmt::Debug) -> StoreError {
-    eprintln!("outbound {what}: {e:?}");
+fn outbound_fault(what: &str, e: impl Describe) -> StoreError {
+    eprintln!("outbound {what}: {}", e.describe());
     StoreError::new(what)
 }
 
-/// Splits `scheme://authority/path?query`.
+/// The URL's parts as `wasi:http` takes them.
 fn split_url(url: &str) -> Option<(Scheme, &str, &str)> {
-    let (scheme, rest) = url.split_once("://")?;
-    let scheme = match scheme.to_ascii_lowercase().as_str() {
+    let parts = edgedesk_kernel::http::UrlParts::parse(url)?;
+    let scheme = match parts.scheme.as_str() {
         "https" => Scheme::Https,
         "http" => Scheme::Http,
         other => Scheme::Other(other.to_string()),
     };
-    let at = rest.find(['/', '?']).unwrap_or(rest.len());
-    let (authority, target) = rest.split_at(at);
-    let target = if target.is_empty() { "/" } else { target };
-    (!authority.is_empty()).then_some((scheme, authority, target))
+    Some((scheme, parts.authority, parts.target))
 }
 
 /// Sends a request through the host (`allowed_outbound_hosts` applies) and
@@ -168,21 +166,4 @@ pub async fn send(request: OutboundRequest) -> Result<OutboundResponse, StoreErr
         body.extend_from_slice(&chunk);
     }
     Ok(OutboundResponse { status, body })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn urls_split_into_scheme_authority_and_target() {
-        let (s, a, t) = split_url("https://api.example.com:8443/v1/chat?x=1").unwrap();
-        assert!(matches!(s, Scheme::Https));
-        assert_eq!((a, t), ("api.example.com:8443", "/v1/chat?x=1"));
-        let (s, a, t) = split_url("HTTP://127.0.0.1:9").unwrap();
-        assert!(matches!(s, Scheme::Http));
-        assert_eq!((a, t), ("127.0.0.1:9", "/"));
-        assert_eq!(split_url("https://?q").map(|(_, a, _)| a), None);
-        assert!(split_url("no scheme").is_none());
-    }
 }

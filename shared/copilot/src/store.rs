@@ -1,0 +1,54 @@
+//! Loading the customer documents from the blob store (R2 on Cloudflare;
+//! the copilot database's `documents` table on Spin).
+
+use edgedesk_core::envelope::ApiError;
+use edgedesk_kernel::deadline;
+use edgedesk_kernel::platform::{BlobStore, Clock};
+use serde::de::DeserializeOwned;
+
+/// Which document a tool needs.
+#[derive(Debug, Clone, Copy)]
+pub enum Doc {
+    Usage,
+    Tickets,
+    Contract,
+}
+
+impl Doc {
+    fn name(self) -> &'static str {
+        match self {
+            Doc::Usage => "usage",
+            Doc::Tickets => "tickets",
+            Doc::Contract => "contract",
+        }
+    }
+
+    pub fn key(self, customer_id: &str) -> String {
+        format!("{}/{customer_id}.json", self.name())
+    }
+}
+
+/// Loads and parses one document, bounded by `timeout_ms`. The customer id
+/// has been validated, so the key cannot escape its prefix.
+pub async fn load<T, P>(p: &P, doc: Doc, customer_id: &str, timeout_ms: u64) -> Result<T, ApiError>
+where
+    T: DeserializeOwned,
+    P: BlobStore + Clock,
+{
+    let what = doc.name();
+    let fetched = deadline::within(p, timeout_ms, p.get_blob(&doc.key(customer_id)))
+        .await
+        .map_err(|_| {
+            ApiError::timeout(format!(
+                "reading {what} data for customer '{customer_id}' took longer than {timeout_ms} ms"
+            ))
+        })?;
+    let bytes = fetched
+        .map_err(|_| ApiError::failure(format!("the {what} data store is unavailable; try again")))?
+        .ok_or_else(|| ApiError::missing(format!("no {what} data for customer '{customer_id}'")))?;
+    serde_json::from_slice(&bytes).map_err(|_| {
+        ApiError::failure(format!(
+            "stored {what} data for customer '{customer_id}' is unreadable"
+        ))
+    })
+}

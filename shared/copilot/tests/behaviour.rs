@@ -1,0 +1,291 @@
+//! Behaviour the shared cases cannot reach from outside: exact figures under
+//! a fixed clock, store faults, time-outs and the LLM path.
+
+mod support;
+
+use edgedesk_core::signing::sign_call;
+use edgedesk_kernel::platform::{OutboundRequest, OutboundResponse, StoreError};
+use edgedesk_kernel::{Request, Response};
+use serde_json::{Value, json};
+use support::{NOW_MS, TestPlatform, with_sample_data};
+
+fn call(p: &TestPlatform, tool: &str, body: Value) -> (u16, Value) {
+    let body = body.to_string();
+    // A fresh timestamp per call, so identical bodies are not replays.
+    p.now.set(p.now.get() + 1);
+    let ts = p.now.get();
+    let sig = sign_call(b"dev-secret", ts, "agent", body.as_bytes());
+    let req = Request::new("POST", &format!("/tools/{tool}"))
+        .with_header("X-Timestamp", &ts.to_string())
+        .with_header("X-Client", "agent")
+        .with_header("X-Signature", &sig)
+        .with_body(body);
+    let res: Response = p.handle(&support::app(), req);
+    (res.status, serde_json::from_slice(&res.body).unwrap())
+}
+
+fn data(p: &TestPlatform, tool: &str, body: Value) -> Value {
+    let (status, v) = call(p, tool, body);
+    assert_eq!(status, 200, "{v}");
+    v["data"].clone()
+}
+
+#[test]
+fn usage_totals_match_the_series() {
+    let p = with_sample_data();
+    let d = data(
+        &p,
+        "get_customer_usage",
+        json!({"customerId": "acme-001", "params": {"periodDays": 7}}),
+    );
+    let series = d["series"].as_array().unwrap();
+    assert_eq!(series.len(), 7);
+    let events: u64 = series.iter().map(|s| s["events"].as_u64().unwrap()).sum();
+    assert_eq!(d["totals"]["events"], events);
+    let peak = series
+        .iter()
+        .map(|s| s["activeUsers"].as_u64().unwrap())
+        .max()
+        .unwrap();
+    assert_eq!(d["activeUsers"]["peak"], peak);
+    assert_eq!(d["series"][0]["date"], "2026-11-15");
+}
+
+#[test]
+fn contract_days_to_renewal_count_from_today() {
+    let p = with_sample_data();
+    let d = data(
+        &p,
+        "get_contract_info",
+        json!({"customerId": "initech-003"}),
+    );
+    // 2026-11-22 to 2026-12-10
+    assert_eq!(d["daysToRenewal"], 18);
+    assert_eq!(d["renewalStatus"], "upcoming");
+}
+
+#[test]
+fn health_points_add_up_to_the_score_and_explain_themselves() {
+    let p = with_sample_data();
+    for id in [
+        "acme-001",
+        "globex-002",
+        "initech-003",
+        "umbrella-004",
+        "hooli-005",
+    ] {
+        let d = data(&p, "calculate_health", json!({"customerId": id}));
+        let measures = d["measures"].as_array().unwrap();
+        let weights: u64 = measures.iter().map(|m| m["weight"].as_u64().unwrap()).sum();
+        assert_eq!(weights, 100);
+        let points: f64 = measures.iter().map(|m| m["points"].as_f64().unwrap()).sum();
+        assert_eq!(d["score"].as_u64().unwrap(), points.round() as u64, "{id}");
+        for m in measures {
+            assert!(!m["explanation"].as_str().unwrap().is_empty());
+        }
+    }
+    let bands: Vec<Value> = ["acme-001", "globex-002", "initech-003"]
+        .iter()
+        .map(|id| data(&p, "calculate_health", json!({"customerId": id}))["band"].clone())
+        .collect();
+    assert_eq!(bands, [json!("green"), json!("red"), json!("yellow")]);
+    let umbrella = data(
+        &p,
+        "calculate_health",
+        json!({"customerId": "umbrella-004"}),
+    );
+    assert_eq!(umbrella["trend"], Value::Null);
+    assert_eq!(umbrella["measures"][0]["score"], 60);
+}
+
+#[test]
+fn server_weights_come_from_config() {
+    let p = with_sample_data();
+    p.set_var("HEALTH_WEIGHTS", "adoption=100");
+    let d = data(&p, "calculate_health", json!({"customerId": "globex-002"}));
+    assert_eq!(d["measures"][1]["weight"], 100);
+    assert_eq!(d["score"], d["measures"][1]["score"]);
+    p.set_var("HEALTH_WEIGHTS", "adoption=90");
+    let (status, v) = call(&p, "calculate_health", json!({"customerId": "globex-002"}));
+    assert_eq!(
+        (status, v["error"]["code"].clone()),
+        (500, json!("TOOL_FAILURE"))
+    );
+}
+
+#[test]
+fn store_fault_is_tool_failure_without_internals() {
+    let p = with_sample_data();
+    p.blob_fault.set(true);
+    let (status, v) = call(&p, "get_contract_info", json!({"customerId": "acme-001"}));
+    assert_eq!(status, 500);
+    assert_eq!(v["error"]["code"], "TOOL_FAILURE");
+    let msg = v["error"]["message"].as_str().unwrap();
+    assert!(!msg.contains("bucket"), "{msg}");
+}
+
+#[test]
+fn hanging_store_is_timeout() {
+    let p = with_sample_data();
+    p.blob_hangs.set(true);
+    let (status, v) = call(&p, "calculate_health", json!({"customerId": "acme-001"}));
+    assert_eq!(status, 504);
+    assert_eq!(v["error"]["code"], "TIMEOUT");
+}
+
+#[test]
+fn missing_secret_is_a_server_fault() {
+    let p = with_sample_data();
+    p.set_var("HMAC_SECRET", " , ");
+    let (status, v) = call(&p, "get_contract_info", json!({"customerId": "acme-001"}));
+    assert_eq!(status, 500);
+    assert_eq!(v["error"]["code"], "TOOL_FAILURE");
+}
+
+#[test]
+fn replay_records_expire_after_the_window() {
+    let p = with_sample_data();
+    let count = |p: &TestPlatform| -> i64 {
+        p.scoped(&edgedesk_copilot::PRODUCT)
+            .with_db(|db| db.query_row("SELECT count(*) FROM seen_calls", [], |r| r.get(0)))
+            .unwrap()
+            .unwrap()
+    };
+    for i in 0..64 {
+        p.now.set(NOW_MS + i);
+        call(&p, "get_contract_info", json!({"customerId": "acme-001"}));
+    }
+    assert_eq!(count(&p), 64);
+    // Ten minutes on, every earlier record has expired and gets pruned.
+    for i in 0..64 {
+        p.now.set(NOW_MS + 600_000 + i);
+        call(&p, "get_contract_info", json!({"customerId": "acme-001"}));
+    }
+    assert!(
+        count(&p) <= 64,
+        "expired records were never pruned: {}",
+        count(&p)
+    );
+}
+
+fn llm_platform() -> TestPlatform {
+    let p = with_sample_data();
+    p.set_var("LLM_API_URL", "https://llm.example/v1/chat/completions");
+    p.set_var("LLM_API_KEY", "sk-test");
+    p.set_var("LLM_MODEL", "test-model");
+    p
+}
+
+fn chat(content: Value) -> Answer {
+    Some(Ok(OutboundResponse {
+        status: 200,
+        body: json!({"choices": [{"message": {"content": content.to_string()}}]})
+            .to_string()
+            .into_bytes(),
+    }))
+}
+
+#[test]
+fn llm_email_is_used_grounded_and_cached() {
+    let p = llm_platform();
+    p.on_http(|_| chat(json!({"subject": "Hello Globex", "body": "Usage is down."})));
+    let body = json!({"customerId": "globex-002", "params": {"purpose": "check_in"}});
+    let d = data(&p, "generate_email", body.clone());
+    assert_eq!(d["generator"], "llm");
+    assert_eq!(d["model"], "test-model");
+    assert_eq!(d["cached"], false);
+    assert_eq!(d["subject"], "Hello Globex");
+    let sent = p.http_calls.borrow()[0].clone();
+    assert_eq!(sent.url, "https://llm.example/v1/chat/completions");
+    assert!(
+        sent.headers
+            .contains(&("authorization".into(), "Bearer sk-test".into()))
+    );
+    let prompt: Value = serde_json::from_slice(&sent.body).unwrap();
+    let facts: Value =
+        serde_json::from_str(prompt["messages"][1]["content"].as_str().unwrap()).unwrap();
+    assert_eq!(facts, d["grounding"]);
+    assert_eq!(facts["seats"], 80);
+
+    let again = data(&p, "generate_email", body);
+    assert_eq!(again["cached"], true);
+    assert_eq!(
+        p.http_calls.borrow().len(),
+        1,
+        "second call must come from the cache"
+    );
+}
+
+type Answer = Option<Result<OutboundResponse, StoreError>>;
+type Responder = fn(&OutboundRequest) -> Answer;
+
+#[test]
+fn llm_failures_fall_back_to_the_template_and_say_why() {
+    let cases: [(Responder, &str); 4] = [
+        (
+            |_| {
+                Some(Ok(OutboundResponse {
+                    status: 503,
+                    body: vec![],
+                }))
+            },
+            "HTTP 503",
+        ),
+        (|_| None, "did not answer within"),
+        (|_| chat(json!({"text": "no subject"})), "not an email"),
+        (
+            |_| Some(Err(StoreError::new("dns"))),
+            "could not be reached",
+        ),
+    ];
+    for (answer, reason) in cases {
+        let p = llm_platform();
+        p.on_http(answer);
+        let d = data(
+            &p,
+            "generate_email",
+            json!({"customerId": "acme-001", "params": {"purpose": "renewal"}}),
+        );
+        assert_eq!(d["generator"], "template");
+        assert!(
+            d["fallbackReason"].as_str().unwrap().contains(reason),
+            "{d}"
+        );
+        assert!(d["body"].as_str().unwrap().contains("renews on 2027-07-15"));
+    }
+}
+
+#[test]
+fn llm_qbr_outline_is_validated() {
+    let p = llm_platform();
+    p.on_http(|_| chat(json!({"sections": [{"title": "Summary", "bullets": ["Score 81"]}]})));
+    let d = data(
+        &p,
+        "generate_qbr_outline",
+        json!({"customerId": "acme-001"}),
+    );
+    assert_eq!(d["generator"], "llm");
+    assert_eq!(d["sections"][0]["title"], "Summary");
+    let p = llm_platform();
+    p.on_http(|_| chat(json!({"sections": []})));
+    let d = data(
+        &p,
+        "generate_qbr_outline",
+        json!({"customerId": "acme-001"}),
+    );
+    assert_eq!(d["generator"], "template");
+    assert_eq!(d["sections"].as_array().unwrap().len(), 7);
+}
+
+#[test]
+fn templates_are_deterministic() {
+    let p = with_sample_data();
+    let body =
+        json!({"customerId": "initech-003", "params": {"purpose": "renewal", "tone": "concise"}});
+    let a = data(&p, "generate_email", body.clone());
+    let b = data(&p, "generate_email", body);
+    assert_eq!(a, b);
+    let text = a["body"].as_str().unwrap();
+    assert!(text.contains("renews on 2026-12-10, in 18 days"), "{text}");
+    assert!(text.starts_with("Hi "), "{text}");
+}

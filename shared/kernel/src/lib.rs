@@ -1,0 +1,30 @@
+//! The Edgedesk kernel: what every product uses, and no product logic.
+//!
+//! An adapter turns its runtime's request into a [`Request`], implements
+//! the traits in [`platform`] over its stores, and serves a composed
+//! [`Routes`] table (or one [`Route`]) with [`serve`] / [`serve_one`].
+//! A product lists its routes; the kernel matches them, applies CORS, the
+//! route's auth policy and the common headers, and hands the handler a
+//! platform scoped to the product's own database.
+
+pub mod body;
+pub mod builtin;
+pub mod config;
+pub mod cors;
+pub mod dates;
+pub mod deadline;
+pub mod docs;
+pub mod http;
+pub mod llm;
+pub mod openapi;
+pub mod params;
+pub mod platform;
+pub mod replay;
+pub mod router;
+pub mod signed;
+#[cfg(feature = "testing")]
+pub mod testing;
+
+pub use http::{BodyError, MAX_BODY_BYTES, Request, Response, read_body_limited};
+pub use platform::{Database, KERNEL, Platform, Product};
+pub use router::{Api, Auth, Call, Operation, Reply, Route, RouteInfo, Routes, serve, serve_one};

@@ -1,0 +1,281 @@
+//! The OpenAPI 3.1 description of a deployment.
+//!
+//! Two halves. Natively, [`Fragment`] turns a product's route table and the
+//! JSON Schemas of its Rust request and response types (schemars) into the
+//! product's `openapi.json`, a file its tests keep current. At run time,
+//! [`document`] assembles the served routes and the fragments of the
+//! products compiled in into one document with `serde_json` alone, so no
+//! schema generator is linked into a Worker or a component.
+
+use crate::router::{Api, Auth, RouteInfo};
+use schemars::generate::SchemaSettings;
+use schemars::{JsonSchema, SchemaGenerator};
+use serde::Serialize;
+use serde_json::{Map, Value, json};
+
+/// Where schemas live in the assembled document.
+const SCHEMAS: &str = "/components/schemas";
+
+/// The assembled document for the routes and fragments of `api`.
+pub fn document(api: &Api<'_>) -> Value {
+    let mut operations = Map::new();
+    let mut schemas = Map::new();
+    for text in api.fragments {
+        // A fragment that does not parse is a build defect that the
+        // fragment tests catch; the document then lacks its details.
+        let Ok(Value::Object(mut fragment)) = serde_json::from_str::<Value>(text) else {
+            continue;
+        };
+        for (key, into) in [("operations", &mut operations), ("schemas", &mut schemas)] {
+            if let Some(Value::Object(m)) = fragment.remove(key) {
+                into.extend(m);
+            }
+        }
+    }
+    let mut paths = Map::new();
+    for route in api.routes {
+        let item = paths
+            .entry(route.path)
+            .or_insert_with(|| Value::Object(Map::new()));
+        item[route.method.to_ascii_lowercase()] =
+            operation(route, operations.get(route.operation.id));
+    }
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Edgedesk",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "Signed, low-latency endpoints for customer-facing teams. Every JSON answer is an envelope: {\"ok\", \"data\", \"error\"}.",
+        },
+        "paths": paths,
+        "components": {
+            "schemas": schemas,
+            "securitySchemes": {
+                "timestamp": {"type": "apiKey", "in": "header", "name": "X-Timestamp", "description": "Unix epoch milliseconds, within 5 minutes of the server's clock."},
+                "client": {"type": "apiKey", "in": "header", "name": "X-Client", "description": "Client id: [A-Za-z0-9._-], 1-64 characters."},
+                "signature": {"type": "apiKey", "in": "header", "name": "X-Signature", "description": "Lowercase hex HMAC-SHA256 of {X-Timestamp}.{X-Client}.{raw body}; each signed request is accepted once."},
+            },
+            "responses": {
+                "Error": {
+                    "description": "An error envelope: its code says what went wrong, its message what was expected.",
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorEnvelope"}}},
+                },
+            },
+        },
+    })
+}
+
+fn operation(route: &RouteInfo, documented: Option<&Value>) -> Value {
+    let mut op = json!({
+        "operationId": route.operation.id,
+        "summary": route.operation.summary,
+        "description": route.operation.description,
+        "tags": [route.product.title],
+    });
+    let parameters: Vec<Value> = path_parameters(route.path)
+        .map(|name| json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}}))
+        .collect();
+    if !parameters.is_empty() {
+        op["parameters"] = parameters.into();
+    }
+    op["security"] = match route.auth {
+        Auth::Public => json!([]),
+        Auth::Signed => json!([{"timestamp": [], "client": [], "signature": []}]),
+    };
+    let mut responses = json!({"200": {"description": "OK"}});
+    if let Some(Value::Object(doc)) = documented {
+        for (key, value) in doc {
+            match key.as_str() {
+                "responses" => responses = value.clone(),
+                _ => op[key] = value.clone(),
+            }
+        }
+    }
+    responses["default"] = json!({"$ref": "#/components/responses/Error"});
+    op["responses"] = responses;
+    op
+}
+
+/// The `{name}` segments of a route template.
+pub fn path_parameters(path: &str) -> impl Iterator<Item = &str> {
+    path.split('/')
+        .filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+}
+
+/// A product's schema fragment, built natively from its route table and
+/// the schemas of its types. Serialised, it is the product's
+/// `openapi.json`.
+pub struct Fragment {
+    product: &'static str,
+    generator: SchemaGenerator,
+    operations: Map<String, Value>,
+}
+
+/// The answer of an operation, for its documentation.
+pub struct Answer {
+    pub status: u16,
+    pub description: &'static str,
+    pub content_type: &'static str,
+    /// `None` for a body that is not JSON (a page).
+    pub schema: Option<Value>,
+    pub example: Option<Value>,
+}
+
+impl Fragment {
+    pub fn new(product: &'static str) -> Self {
+        let mut settings = SchemaSettings::draft2020_12();
+        settings.definitions_path = SCHEMAS.into();
+        Fragment {
+            product,
+            generator: settings.into_generator(),
+            operations: Map::new(),
+        }
+    }
+
+    /// The schema of `T`, as a reference into the document's schemas.
+    pub fn schema<T: JsonSchema>(&mut self) -> Value {
+        self.generator.subschema_for::<T>().to_value()
+    }
+
+    /// The schema of a success envelope whose `data` is a `T`.
+    pub fn envelope<T: JsonSchema>(&mut self) -> Value {
+        let data = self.schema::<T>();
+        json!({
+            "type": "object",
+            "properties": {
+                "ok": {"const": true},
+                "data": data,
+                "error": {"type": "null"},
+            },
+            "required": ["ok", "data", "error"],
+        })
+    }
+
+    /// Documents operation `id`: its JSON body (if it takes one) with an
+    /// example, and its answer.
+    pub fn operation(
+        &mut self,
+        id: &str,
+        request: Option<(Value, Value)>,
+        answer: Answer,
+    ) -> &mut Self {
+        let mut op = Map::new();
+        if let Some((schema, example)) = request {
+            op.insert(
+                "requestBody".into(),
+                json!({"required": true, "content": {"application/json": {"schema": schema, "example": example}}}),
+            );
+        }
+        let mut media = Map::new();
+        if let Some(schema) = answer.schema {
+            media.insert("schema".into(), schema);
+        }
+        if let Some(example) = answer.example {
+            media.insert("example".into(), example);
+        }
+        op.insert(
+            "responses".into(),
+            json!({answer.status.to_string(): {
+                "description": answer.description,
+                "content": {answer.content_type: media},
+            }}),
+        );
+        assert!(
+            self.operations.insert(id.into(), op.into()).is_none(),
+            "operation {id} documented twice"
+        );
+        self
+    }
+
+    /// The fragment, with every schema it referenced.
+    pub fn finish(mut self) -> Value {
+        // The error envelope every route may answer with.
+        self.schema::<ErrorEnvelope>();
+        let schemas = self.generator.take_definitions(true);
+        json!({
+            "product": self.product,
+            "operations": self.operations,
+            "schemas": schemas,
+        })
+    }
+
+    pub fn documents(&self, id: &str) -> bool {
+        self.operations.contains_key(id)
+    }
+}
+
+/// An error answer: `{"ok": false, "data": null, "error": {...}}`.
+#[derive(Serialize, JsonSchema)]
+pub struct ErrorEnvelope {
+    /// Always false.
+    pub ok: bool,
+    /// Always null.
+    pub data: Option<()>,
+    pub error: ErrorBody,
+}
+
+#[derive(Serialize, JsonSchema)]
+pub struct ErrorBody {
+    pub code: ErrorCodeName,
+    /// Names the field and what was expected; never secrets or internals.
+    pub message: String,
+}
+
+/// The error codes and the HTTP statuses they come with.
+#[derive(Serialize, JsonSchema)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ErrorCodeName {
+    /// 401: a signing header missing or malformed, a stale timestamp, a
+    /// wrong signature or a replay.
+    Unauthorized,
+    /// 400, or 404 / 405 / 413 for an unknown path, a wrong method or a
+    /// body over the cap.
+    InvalidInput,
+    /// 404: no stored data for the subject.
+    MissingData,
+    /// 500: storage unavailable or stored data unreadable.
+    ToolFailure,
+    /// 504: the data took too long to read.
+    Timeout,
+}
+
+/// `schema` with every `#/components/schemas/...` reference replaced by
+/// the schema it names (siblings of the reference kept), for consumers
+/// that want one self-contained schema. Recursive types stop at a depth
+/// of 32, leaving the reference.
+pub fn inline(schema: &Value, schemas: &Value) -> Value {
+    inline_at(schema, schemas, 0)
+}
+
+fn inline_at(schema: &Value, schemas: &Value, depth: u8) -> Value {
+    match schema {
+        Value::Object(m) => {
+            let target = m
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(|r| r.strip_prefix("#/components/schemas/"))
+                .and_then(|name| schemas.get(name));
+            match target {
+                Some(found) if depth < 32 => {
+                    let mut out = match inline_at(found, schemas, depth + 1) {
+                        Value::Object(o) => o,
+                        other => return other,
+                    };
+                    for (k, v) in m.iter().filter(|(k, _)| *k != "$ref") {
+                        out.insert(k.clone(), inline_at(v, schemas, depth + 1));
+                    }
+                    Value::Object(out)
+                }
+                _ => Value::Object(
+                    m.iter()
+                        .map(|(k, v)| (k.clone(), inline_at(v, schemas, depth + 1)))
+                        .collect(),
+                ),
+            }
+        }
+        Value::Array(a) => {
+            Value::Array(a.iter().map(|v| inline_at(v, schemas, depth + 1)).collect())
+        }
+        other => other.clone(),
+    }
+}

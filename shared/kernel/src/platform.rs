@@ -1,0 +1,121 @@
+//! What a handler needs from the runtime it is deployed on. Each adapter
+//! (Cloudflare Worker, Spin component, native tests) implements these over
+//! its own stores; handlers never see which one they run on.
+//!
+//! Futures are not `Send`: every target runtime runs a request on one
+//! thread, so the traits use plain `async fn`.
+#![allow(async_fn_in_trait)]
+
+use std::fmt;
+
+/// A product: its name and the database it owns. The kernel hands each
+/// route's handler a platform scoped to that route's product, so a product
+/// only ever reaches its own database.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Product {
+    /// Lowercase name, also the `migrations/<name>/` folder.
+    pub name: &'static str,
+    /// Shown in the API documentation.
+    pub title: &'static str,
+    pub database: Option<Database>,
+}
+
+/// Where a product's SQLite database lives on each runtime.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Database {
+    /// The D1 binding in `wrangler.toml`.
+    pub d1_binding: &'static str,
+    /// The Spin SQLite label in `spin.toml`.
+    pub sqlite_label: &'static str,
+}
+
+/// Routes that belong to no product (health, API documentation, the 404s):
+/// no database.
+pub static KERNEL: Product = Product {
+    name: "kernel",
+    title: "Platform",
+    database: None,
+};
+
+/// A storage or network fault. The text is for logs only; callers get a
+/// generic message so internals never leak.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoreError(pub String);
+
+impl fmt::Display for StoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl StoreError {
+    pub fn new(message: impl fmt::Display) -> Self {
+        StoreError(message.to_string())
+    }
+}
+
+/// Object storage (R2 on Cloudflare).
+pub trait BlobStore {
+    async fn get_blob(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError>;
+}
+
+/// Eventually consistent key-value cache (Workers KV). Never used for
+/// anything that must be exact, like replay protection.
+pub trait KeyValue {
+    async fn kv_get(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError>;
+    async fn kv_put(&self, key: &str, value: &[u8], ttl_secs: u32) -> Result<(), StoreError>;
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum SqlValue {
+    Null,
+    Integer(i64),
+    Real(f64),
+    Text(String),
+}
+
+/// SQLite (D1, Spin SQLite): the database of the product the platform is
+/// scoped to. Only parameterised statements: values never become part of
+/// the SQL text.
+pub trait SqlStore {
+    /// Runs a statement and returns how many rows it changed.
+    async fn execute(&self, sql: &str, params: &[SqlValue]) -> Result<u64, StoreError>;
+}
+
+pub trait Clock {
+    fn now_ms(&self) -> i64;
+    /// Resolves after `ms` milliseconds; used to bound slow operations.
+    async fn sleep(&self, ms: u64);
+}
+
+pub trait Random {
+    fn fill(&self, buf: &mut [u8]);
+}
+
+#[derive(Debug, Clone)]
+pub struct OutboundRequest {
+    pub method: &'static str,
+    pub url: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+#[derive(Debug, Clone)]
+pub struct OutboundResponse {
+    pub status: u16,
+    pub body: Vec<u8>,
+}
+
+pub trait HttpClient {
+    async fn send(&self, request: OutboundRequest) -> Result<OutboundResponse, StoreError>;
+}
+
+/// Plain variables and secrets, by name (`HMAC_SECRET`, `ALLOWED_ORIGIN`, ...).
+pub trait Config {
+    async fn var(&self, name: &str) -> Option<String>;
+}
+
+/// Everything at once, for adapters that provide all of it.
+pub trait Platform: BlobStore + KeyValue + SqlStore + Clock + Random + HttpClient + Config {}
+
+impl<T: BlobStore + KeyValue + SqlStore + Clock + Random + HttpClient + Config> Platform for T {}

@@ -1,0 +1,443 @@
+//! The route table and the per-request pipeline: match, CORS, auth policy,
+//! dispatch, and the headers every answer carries.
+//!
+//! Every product lists its routes as [`Route`]s; a deployment composes the
+//! tables of the products it serves into one [`Routes`]. A deployment that
+//! serves a single route (one Spin component per tool) uses [`serve_one`],
+//! which links no router at all.
+
+use crate::http::{Request, Response};
+use crate::platform::{KERNEL, Platform, Product};
+use crate::{config, cors, signed};
+use edgedesk_core::envelope::ApiError;
+use serde_json::Value;
+use std::future::Future;
+use std::pin::Pin;
+
+/// What a handler answers with, boxed so routes of one table share a type.
+pub type Reply<'a> = Pin<Box<dyn Future<Output = Response> + 'a>>;
+
+/// A route's handler. Its call carries a platform scoped to the route's
+/// product and the request, already authenticated by the route's policy.
+pub type Handler<P> = for<'a> fn(Call<'a, P>) -> Reply<'a>;
+
+/// One request as a handler sees it.
+pub struct Call<'a, P> {
+    pub p: &'a P,
+    pub req: &'a Request,
+    /// The path's `{name}` parameters.
+    pub params: &'a PathParams,
+    /// The deployment: its routes and API description, for the routes that
+    /// describe it (`/openapi.json`, `/docs`).
+    pub api: &'a Api<'a>,
+}
+
+/// What a deployment serves, as its documentation routes describe it.
+pub struct Api<'a> {
+    /// Method, path, policy, product and operation of every route.
+    pub routes: &'a [RouteInfo],
+    /// The schema fragments of the products served (`openapi.json` of
+    /// each product crate).
+    pub fragments: &'a [&'static str],
+}
+
+/// A route without its handler.
+#[derive(Debug, Clone, Copy)]
+pub struct RouteInfo {
+    pub method: &'static str,
+    /// matchit syntax: `/tools/{name}`.
+    pub path: &'static str,
+    pub auth: Auth,
+    pub product: &'static Product,
+    pub operation: Operation,
+}
+
+/// Who may call a route; the kernel checks it before the handler runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Auth {
+    /// Anyone.
+    Public,
+    /// An HMAC-signed call (`X-Timestamp`, `X-Client`, `X-Signature`),
+    /// accepted once.
+    Signed,
+}
+
+/// What the API documentation says of a route.
+#[derive(Debug, Clone, Copy)]
+pub struct Operation {
+    /// Unique across every product (`calculate_health`, ...).
+    pub id: &'static str,
+    pub summary: &'static str,
+    pub description: &'static str,
+}
+
+/// A route: what it is, and the handler that answers it.
+pub struct Route<P> {
+    pub info: RouteInfo,
+    pub handler: Handler<P>,
+}
+
+/// A path's `{name}` parameters, in order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PathParams(pub Vec<(String, String)>);
+
+impl PathParams {
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// Makes the platform a route's handler runs on, scoped to its product.
+pub trait Scope {
+    type Platform: Platform;
+    fn scope(&self, product: &'static Product) -> Self::Platform;
+}
+
+impl<F: Fn(&'static Product) -> P, P: Platform> Scope for F {
+    type Platform = P;
+    fn scope(&self, product: &'static Product) -> P {
+        self(product)
+    }
+}
+
+/// The composed route table of a deployment.
+pub struct Routes<P> {
+    routes: Vec<Route<P>>,
+    /// One entry per distinct path: the path and its routes (one a method).
+    paths: Vec<(&'static str, Vec<usize>)>,
+    /// Path -> index into `paths`.
+    router: matchit::Router<usize>,
+    infos: Vec<RouteInfo>,
+    fragments: Vec<&'static str>,
+}
+
+impl<P: Platform> Routes<P> {
+    pub fn new() -> Self {
+        Routes {
+            routes: Vec::new(),
+            paths: Vec::new(),
+            router: matchit::Router::new(),
+            infos: Vec::new(),
+            fragments: Vec::new(),
+        }
+    }
+
+    /// Adds routes that other deployments of the same application serve
+    /// (the other Spin components) to the API description only.
+    pub fn describing(mut self, routes: Vec<RouteInfo>) -> Self {
+        self.infos.extend(routes);
+        self
+    }
+
+    /// Adds a product's schema fragment to the API description.
+    pub fn documented(mut self, fragment: &'static str) -> Self {
+        self.fragments.push(fragment);
+        self
+    }
+
+    fn api(&self) -> Api<'_> {
+        Api {
+            routes: &self.infos,
+            fragments: &self.fragments,
+        }
+    }
+
+    /// Adds a product's routes. Panics on a duplicate method and path, or
+    /// on paths matchit cannot tell apart: a table is built once at start,
+    /// and a test builds every table.
+    pub fn with(mut self, routes: Vec<Route<P>>) -> Self {
+        for route in routes {
+            let index = self.routes.len();
+            let RouteInfo { method, path, .. } = route.info;
+            match self.paths.iter_mut().find(|(p, _)| *p == path) {
+                Some((_, on_path)) => {
+                    let clash = on_path
+                        .iter()
+                        .any(|&i| self.routes[i].info.method == method);
+                    assert!(!clash, "{method} {path} is routed twice");
+                    on_path.push(index);
+                }
+                None => {
+                    self.router
+                        .insert(path, self.paths.len())
+                        .unwrap_or_else(|e| panic!("route {path}: {e}"));
+                    self.paths.push((path, vec![index]));
+                }
+            }
+            self.infos.push(route.info);
+            self.routes.push(route);
+        }
+        self
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Route<P>> {
+        self.routes.iter()
+    }
+
+    fn find<'t>(&'t self, req: &Request) -> Found<'t, P> {
+        let Ok(m) = self.router.at(&req.path) else {
+            return Found::NoPath;
+        };
+        let params = PathParams(
+            m.params
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        );
+        let on_path = self.paths[*m.value].1.iter().map(|&i| &self.routes[i]);
+        match on_path
+            .clone()
+            .find(|r| method_matches(r.info.method, &req.method))
+        {
+            Some(route) => Found::Route(route, params),
+            None => Found::NoMethod(allow_header(on_path.map(|r| r.info.method))),
+        }
+    }
+}
+
+impl<P: Platform> Default for Routes<P> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+enum Found<'t, P> {
+    Route(&'t Route<P>, PathParams),
+    NoMethod(String),
+    NoPath,
+}
+
+/// `HEAD` is answered wherever `GET` is.
+fn method_matches(route: &str, request: &str) -> bool {
+    route == request || (route == "GET" && request == "HEAD")
+}
+
+fn allow_header<'a>(methods: impl Iterator<Item = &'a str>) -> String {
+    let mut allow: Vec<&str> = Vec::new();
+    for m in methods {
+        allow.push(m);
+        if m == "GET" {
+            allow.push("HEAD");
+        }
+    }
+    allow.push("OPTIONS");
+    allow.join(", ")
+}
+
+/// Handles one request with a composed table.
+pub async fn serve<S: Scope>(routes: &Routes<S::Platform>, scope: &S, req: Request) -> Response {
+    let found = routes.find(&req);
+    respond(scope, &req, found, &routes.api()).await
+}
+
+/// Handles one request for a deployment that serves exactly one route,
+/// matching by hand so no router is linked: anything else is 404 (another
+/// path) or 405 (another method).
+pub async fn serve_one<S: Scope>(route: &Route<S::Platform>, scope: &S, req: Request) -> Response {
+    let found = match match_path(route.info.path, &req.path) {
+        Some(params) if method_matches(route.info.method, &req.method) => {
+            Found::Route(route, params)
+        }
+        Some(_) => Found::NoMethod(allow_header([route.info.method].into_iter())),
+        None => Found::NoPath,
+    };
+    let info = [route.info];
+    let api = Api {
+        routes: &info,
+        fragments: &[],
+    };
+    respond(scope, &req, found, &api).await
+}
+
+/// Answers a matched (or unmatched) request on a platform scoped to the
+/// route's product, or to no product when nothing matched. One code path
+/// for every outcome keeps each deployment's binary small.
+async fn respond<S: Scope>(
+    scope: &S,
+    req: &Request,
+    found: Found<'_, S::Platform>,
+    api: &Api<'_>,
+) -> Response {
+    let product = match &found {
+        Found::Route(route, _) => route.info.product,
+        _ => &KERNEL,
+    };
+    let p = scope.scope(product);
+    around(&p, req, async {
+        match found {
+            Found::Route(route, params) => {
+                let allowed = match route.info.auth {
+                    Auth::Public => Ok(()),
+                    Auth::Signed => signed::check(&p, req).await,
+                };
+                match allowed {
+                    Ok(()) => {
+                        let call = Call {
+                            p: &p,
+                            req,
+                            params: &params,
+                            api,
+                        };
+                        (route.handler)(call).await
+                    }
+                    Err(e) => Response::error(&e),
+                }
+            }
+            Found::NoMethod(allow) => not_allowed(&req.method, &allow),
+            Found::NoPath => no_endpoint(req),
+        }
+    })
+    .await
+}
+
+/// Matches a path against a template whose parameters fill whole segments
+/// (`/tickets/{id}`), as matchit does for such templates.
+pub fn match_path(template: &str, path: &str) -> Option<PathParams> {
+    let mut params = Vec::new();
+    let mut want = template.split('/');
+    let mut got = path.split('/');
+    loop {
+        match (want.next(), got.next()) {
+            (None, None) => return Some(PathParams(params)),
+            (Some(w), Some(g)) => {
+                if let Some(name) = w.strip_prefix('{').and_then(|w| w.strip_suffix('}')) {
+                    if g.is_empty() {
+                        return None;
+                    }
+                    params.push((name.to_string(), g.to_string()));
+                } else if w != g {
+                    return None;
+                }
+            }
+            _ => return None,
+        }
+    }
+}
+
+/// CORS and the headers every answer carries. `answer` is not polled for a
+/// preflight.
+async fn around<P: Platform>(
+    p: &P,
+    req: &Request,
+    answer: impl Future<Output = Response>,
+) -> Response {
+    let allow_list = config::allowed_origin(p).await;
+    let origin = cors::allowed_origin(req, allow_list.as_deref()).map(str::to_string);
+    let mut res = if cors::is_preflight(req) {
+        cors::preflight(origin.as_deref())
+    } else {
+        answer.await
+    };
+    cors::decorate(&mut res, origin.as_deref());
+    res.set_header("x-request-id", request_id(p));
+    res.set_header("cache-control", "no-store");
+    res.set_header("x-content-type-options", "nosniff");
+    res
+}
+
+fn request_id<P: Platform>(p: &P) -> String {
+    let mut id = [0u8; 16];
+    p.fill(&mut id);
+    hex::encode(id)
+}
+
+/// The envelope of a handler's result.
+pub fn answer(result: Result<Value, ApiError>) -> Response {
+    match result {
+        Ok(data) => Response::ok(&data),
+        Err(e) => Response::error(&e),
+    }
+}
+
+pub fn no_endpoint(req: &Request) -> Response {
+    Response::error(&ApiError::invalid(format!("no endpoint at {}", req.path)).with_status(404))
+}
+
+pub fn not_allowed(method: &str, allow: &str) -> Response {
+    let mut res = Response::error(
+        &ApiError::invalid(format!("{method} is not allowed here; use {allow}")).with_status(405),
+    );
+    res.set_header("allow", allow);
+    res
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// One route with a single-route matcher and with matchit must agree:
+    /// a one-route component answers exactly as the Worker would.
+    fn matchit_params(template: &str, path: &str) -> Option<PathParams> {
+        let mut r = matchit::Router::new();
+        r.insert(template, ()).ok()?;
+        let m = r.at(path).ok()?;
+        Some(PathParams(
+            m.params
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        ))
+    }
+
+    fn segment() -> impl Strategy<Value = String> {
+        prop_oneof![
+            3 => "[a-z_.]{1,6}",
+            1 => Just(String::new()),
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn single_route_matching_agrees_with_matchit(
+            literals in proptest::collection::vec("[a-z_]{1,5}", 1..4),
+            params in proptest::collection::vec(any::<bool>(), 1..4),
+            path in proptest::collection::vec(segment(), 1..5),
+        ) {
+            let mut template = String::new();
+            for (i, lit) in literals.iter().enumerate() {
+                template.push('/');
+                if params.get(i).copied().unwrap_or(false) {
+                    template.push_str(&format!("{{p{i}}}"));
+                } else {
+                    template.push_str(lit);
+                }
+            }
+            let path = format!("/{}", path.join("/"));
+            prop_assert_eq!(match_path(&template, &path), matchit_params(&template, &path));
+            // A path built from the template itself always matches both.
+            let own = template
+                .split('/')
+                .map(|s| if s.starts_with('{') { "x" } else { s })
+                .collect::<Vec<_>>()
+                .join("/");
+            prop_assert_eq!(match_path(&template, &own), matchit_params(&template, &own));
+            prop_assert!(match_path(&template, &own).is_some());
+        }
+    }
+
+    #[test]
+    fn allow_lists_methods_with_head_for_get() {
+        assert_eq!(allow_header(["GET"].into_iter()), "GET, HEAD, OPTIONS");
+        assert_eq!(allow_header(["POST"].into_iter()), "POST, OPTIONS");
+        assert_eq!(
+            allow_header(["GET", "DELETE"].into_iter()),
+            "GET, HEAD, DELETE, OPTIONS"
+        );
+        assert!(method_matches("GET", "HEAD"));
+        assert!(!method_matches("POST", "HEAD"));
+    }
+
+    #[test]
+    fn path_parameters_are_named() {
+        let p = match_path("/tickets/{id}/messages/{n}", "/tickets/t-1/messages/2").unwrap();
+        assert_eq!(p.get("id"), Some("t-1"));
+        assert_eq!(p.get("n"), Some("2"));
+        assert_eq!(match_path("/tickets/{id}", "/tickets/"), None);
+        assert_eq!(match_path("/tickets/{id}", "/tickets/a/b"), None);
+        assert_eq!(match_path("/tickets", "/tickets/"), None);
+    }
+}

@@ -1,0 +1,292 @@
+//! An in-memory platform for product tests: blobs and key-value in maps,
+//! each product's database a real in-memory SQLite with its
+//! `migrations/<product>/` applied, a settable clock, and a scriptable
+//! outbound HTTP client. Scoped per product like the real adapters.
+#![allow(clippy::type_complexity)]
+
+use crate::http::{Request, Response, read_body_limited};
+use crate::platform::*;
+use crate::router::{Routes, serve};
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::rc::Rc;
+
+pub type HttpHandler =
+    Box<dyn Fn(&OutboundRequest) -> Option<Result<OutboundResponse, StoreError>>>;
+
+/// 2026-11-22T12:00:00Z, the day after the sample data ends.
+pub const NOW_MS: i64 = 1_795_348_800_000;
+
+/// The repository root (migrations, sample data, manifests).
+pub fn repo_root() -> PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .expect("repository root")
+}
+
+/// What every scope of one test platform shares.
+pub struct State {
+    pub blobs: RefCell<HashMap<String, Vec<u8>>>,
+    pub blob_fault: Cell<bool>,
+    pub blob_hangs: Cell<bool>,
+    pub kv: RefCell<HashMap<String, Vec<u8>>>,
+    /// Product name -> its database, opened and migrated on first use.
+    pub databases: RefCell<HashMap<&'static str, rusqlite::Connection>>,
+    pub now: Cell<i64>,
+    pub vars: RefCell<HashMap<String, String>>,
+    /// `None` from the handler means the call never answers.
+    pub http: RefCell<Option<HttpHandler>>,
+    pub http_calls: RefCell<Vec<OutboundRequest>>,
+}
+
+#[derive(Clone)]
+pub struct TestPlatform {
+    pub state: Rc<State>,
+    product: &'static Product,
+}
+
+impl std::ops::Deref for TestPlatform {
+    type Target = State;
+    fn deref(&self) -> &State {
+        &self.state
+    }
+}
+
+impl Default for TestPlatform {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl TestPlatform {
+    /// Signing secrets `dev-secret` and `previous-secret`, CORS for
+    /// `http://localhost:3000`, the clock at [`NOW_MS`].
+    pub fn new() -> Self {
+        let p = TestPlatform {
+            state: Rc::new(State {
+                blobs: RefCell::default(),
+                blob_fault: Cell::new(false),
+                blob_hangs: Cell::new(false),
+                kv: RefCell::default(),
+                databases: RefCell::default(),
+                now: Cell::new(NOW_MS),
+                vars: RefCell::default(),
+                http: RefCell::new(None),
+                http_calls: RefCell::default(),
+            }),
+            product: &KERNEL,
+        };
+        p.set_var("HMAC_SECRET", "dev-secret, previous-secret");
+        p.set_var("ALLOWED_ORIGIN", "http://localhost:3000");
+        p
+    }
+
+    /// The same stores, seen by `product`'s routes.
+    pub fn scoped(&self, product: &'static Product) -> Self {
+        TestPlatform {
+            state: self.state.clone(),
+            product,
+        }
+    }
+
+    pub fn set_var(&self, k: &str, v: &str) {
+        self.vars.borrow_mut().insert(k.into(), v.into());
+    }
+
+    pub fn on_http(
+        &self,
+        f: impl Fn(&OutboundRequest) -> Option<Result<OutboundResponse, StoreError>> + 'static,
+    ) {
+        *self.http.borrow_mut() = Some(Box::new(f));
+    }
+
+    /// Runs `f` on this scope's product database, migrating it first.
+    pub fn with_db<T>(&self, f: impl FnOnce(&rusqlite::Connection) -> T) -> Result<T, StoreError> {
+        if self.product.database.is_none() {
+            return Err(StoreError::new(format!(
+                "{} has no database",
+                self.product.name
+            )));
+        }
+        let mut dbs = self.databases.borrow_mut();
+        let db = dbs.entry(self.product.name).or_insert_with(|| {
+            let db = rusqlite::Connection::open_in_memory().unwrap();
+            let dir = repo_root().join("migrations").join(self.product.name);
+            let mut files: Vec<_> = std::fs::read_dir(&dir)
+                .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+                .map(|e| e.unwrap().path())
+                .collect();
+            files.sort();
+            for f in files {
+                db.execute_batch(&std::fs::read_to_string(&f).unwrap())
+                    .unwrap_or_else(|e| panic!("{}: {e}", f.display()));
+            }
+            db
+        });
+        Ok(f(db))
+    }
+
+    /// Handles a request as an adapter would: body read under the cap, the
+    /// table served with this platform scoped per route.
+    pub fn handle(&self, routes: &Routes<TestPlatform>, mut req: Request) -> Response {
+        if let Ok(body) = std::mem::replace(&mut req.body, Ok(Vec::new())) {
+            let declared = req.header("content-length").map(str::to_string);
+            req.body = futures::executor::block_on(read_body_limited(
+                declared.as_deref(),
+                futures::stream::iter([Ok::<_, ()>(body)]),
+            ));
+        }
+        futures::executor::block_on(serve(routes, &|product| self.scoped(product), req))
+    }
+}
+
+impl BlobStore for TestPlatform {
+    async fn get_blob(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        if self.blob_hangs.get() {
+            futures::future::pending::<()>().await;
+        }
+        if self.blob_fault.get() {
+            return Err(StoreError::new("bucket unavailable"));
+        }
+        Ok(self.blobs.borrow().get(key).cloned())
+    }
+}
+
+impl KeyValue for TestPlatform {
+    async fn kv_get(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        Ok(self.kv.borrow().get(key).cloned())
+    }
+    async fn kv_put(&self, key: &str, value: &[u8], _ttl: u32) -> Result<(), StoreError> {
+        self.kv.borrow_mut().insert(key.into(), value.to_vec());
+        Ok(())
+    }
+}
+
+impl SqlStore for TestPlatform {
+    async fn execute(&self, sql: &str, params: &[SqlValue]) -> Result<u64, StoreError> {
+        let values: Vec<rusqlite::types::Value> = params
+            .iter()
+            .map(|p| match p {
+                SqlValue::Null => rusqlite::types::Value::Null,
+                SqlValue::Integer(i) => rusqlite::types::Value::Integer(*i),
+                SqlValue::Real(r) => rusqlite::types::Value::Real(*r),
+                SqlValue::Text(t) => rusqlite::types::Value::Text(t.clone()),
+            })
+            .collect();
+        self.with_db(|db| {
+            db.execute(sql, rusqlite::params_from_iter(values))
+                .map(|n| n as u64)
+                .map_err(StoreError::new)
+        })?
+    }
+}
+
+impl Clock for TestPlatform {
+    fn now_ms(&self) -> i64 {
+        self.now.get()
+    }
+    /// Time is frozen, and a bound elapses as soon as the work it guards is
+    /// not ready: in-memory work is always ready at once, so only work that
+    /// hangs times out.
+    async fn sleep(&self, _ms: u64) {}
+}
+
+impl Random for TestPlatform {
+    fn fill(&self, buf: &mut [u8]) {
+        for (i, b) in buf.iter_mut().enumerate() {
+            *b = i as u8;
+        }
+    }
+}
+
+impl HttpClient for TestPlatform {
+    async fn send(&self, request: OutboundRequest) -> Result<OutboundResponse, StoreError> {
+        self.http_calls.borrow_mut().push(request.clone());
+        let answer = match &*self.http.borrow() {
+            Some(f) => f(&request),
+            None => Some(Err(StoreError::new("no outbound HTTP in tests"))),
+        };
+        match answer {
+            Some(a) => a,
+            None => futures::future::pending().await,
+        }
+    }
+}
+
+impl Config for TestPlatform {
+    async fn var(&self, name: &str) -> Option<String> {
+        self.vars.borrow().get(name).cloned()
+    }
+}
+
+/// Compares a generated `openapi.json` fragment with the committed one at
+/// `path` (relative to the repository root). `UPDATE_OPENAPI=1` rewrites
+/// it instead.
+pub fn check_fragment(path: &str, generated: &serde_json::Value) {
+    let file = repo_root().join(path);
+    let text = serde_json::to_string_pretty(generated).unwrap() + "\n";
+    if std::env::var_os("UPDATE_OPENAPI").is_some() {
+        std::fs::write(&file, text).unwrap();
+        return;
+    }
+    let committed = std::fs::read_to_string(&file).unwrap_or_default();
+    assert!(
+        committed == text,
+        "{path} is stale: the routes or types changed. Regenerate it with \
+         `make openapi` and commit it."
+    );
+}
+
+/// Checks every example in an assembled OpenAPI document (request bodies
+/// and answers) against its schema; returns the problems.
+pub fn invalid_examples(doc: &serde_json::Value) -> Vec<String> {
+    const BASE: &str = "urn:edgedesk:openapi";
+    let mut compiler = boon::Compiler::new();
+    compiler.set_default_draft(boon::Draft::V2020_12);
+    compiler
+        .add_resource(BASE, doc.clone())
+        .expect("the document loads");
+    let mut schemas = boon::Schemas::new();
+    let mut problems = Vec::new();
+    let escape = |s: &str| s.replace('~', "~0").replace('/', "~1");
+    for (path, item) in doc["paths"].as_object().into_iter().flatten() {
+        for (method, op) in item.as_object().into_iter().flatten() {
+            let at = format!("/paths/{}/{method}", escape(path));
+            let mut media = Vec::new();
+            if let Some(m) = op["requestBody"]["content"].as_object() {
+                media.extend(
+                    m.iter()
+                        .map(|(k, v)| (format!("{at}/requestBody/content/{}", escape(k)), v)),
+                );
+            }
+            for (status, res) in op["responses"].as_object().into_iter().flatten() {
+                if let Some(m) = res["content"].as_object() {
+                    media.extend(m.iter().map(|(k, v)| {
+                        (format!("{at}/responses/{status}/content/{}", escape(k)), v)
+                    }));
+                }
+            }
+            for (pointer, m) in media {
+                let (Some(example), Some(_)) = (m.get("example"), m.get("schema")) else {
+                    continue;
+                };
+                let index =
+                    match compiler.compile(&format!("{BASE}#{pointer}/schema"), &mut schemas) {
+                        Ok(i) => i,
+                        Err(e) => {
+                            problems.push(format!("{pointer}: schema does not compile: {e}"));
+                            continue;
+                        }
+                    };
+                if let Err(e) = schemas.validate(example, index) {
+                    problems.push(format!(
+                        "{pointer}: example does not match its schema: {e:#}"
+                    ));
+                }
+            }
+        }
+    }
+    problems
+}
