@@ -24,12 +24,12 @@ STAMPS := .make
 # Builds lint as they compile: clippy-driver compiles the workspace's own
 # crates (lints denied) while cargo builds, so no crate is compiled once to
 # check and again to build. Dependencies are compiled by rustc as usual.
-LINTED := RUSTC_WORKSPACE_WRAPPER=$(CARGO_BIN)/clippy-driver CLIPPY_ARGS=-Dwarnings
+LINTED = RUSTC_WORKSPACE_WRAPPER="$$(rustup which clippy-driver)" CLIPPY_ARGS=-Dwarnings
 # Tools are installed in one target directory, so the dependencies they
 # share are compiled once.
 INSTALL := CARGO_TARGET_DIR=$(CURDIR)/target/tools cargo install
 
-.PHONY: help dev test build spin-build spin-data spin-latency tools fmt-check lint openapi bench load smoke fuzz clean
+.PHONY: help dev test build worker-sizes spin-build spin-data spin-latency tools fmt-check lint openapi bench load smoke fuzz clean
 
 help:
 	@echo "make dev    serve the Worker on http://127.0.0.1:8787 with sample data"
@@ -62,6 +62,19 @@ $(WORKER): $(WORKER_SOURCES)
 		ESBUILD_BIN=$(NODE_BIN)/esbuild \
 		$(LINTED) $(CARGO_BIN)/worker-build --release
 	@touch $@
+
+## The Worker's size for each set of products (a cargo feature each), built
+## apart under target/worker-sizes/.
+WORKER_FEATURE_SETS := none copilot
+worker-sizes: tools
+	for set in $(WORKER_FEATURE_SETS); do \
+		features=$$([ $$set = none ] || echo "--features $$set"); \
+		(cd workers/cloudflare && \
+			WASM_BINDGEN_BIN=$(CARGO_BIN)/wasm-bindgen WASM_OPT_BIN=$(NODE_BIN)/wasm-opt ESBUILD_BIN=$(NODE_BIN)/esbuild \
+			$(CARGO_BIN)/worker-build --release -d ../../target/worker-sizes/$$set . --no-default-features $$features >/dev/null 2>&1); \
+		wasm=target/worker-sizes/$$set/index_bg.wasm; \
+		printf '%-10s %9d B raw %9d B gzip\n' $$set $$(stat -c %s $$wasm) $$(gzip -9c $$wasm | wc -c); \
+	done
 
 ## The Spin components (one per tool, plus the catalogue), as `spin build` builds them.
 spin-build: tools
