@@ -5,6 +5,7 @@ use edgedesk_kernel::openapi;
 use schemars::JsonSchema;
 use serde::Serialize;
 use serde_json::Value;
+use std::sync::OnceLock;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tool {
@@ -127,6 +128,12 @@ pub struct ToolEntry {
     pub path: &'static str,
     /// The JSON Schema of the call's body.
     pub body: Value,
+}
+
+/// The `GET /tools` answer, built once per isolate or instance.
+pub fn listing() -> &'static Value {
+    static LISTING: OnceLock<Value> = OnceLock::new();
+    LISTING.get_or_init(|| serde_json::to_value(catalogue()).unwrap_or_default())
 }
 
 pub fn catalogue() -> ToolList {

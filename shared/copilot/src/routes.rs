@@ -107,9 +107,7 @@ fn unknown_tool<P: Platform>() -> Route<P> {
 }
 
 fn list_tools<P: Platform>(_: Call<'_, P>) -> Reply<'_> {
-    Box::pin(async {
-        Response::ok(&serde_json::to_value(catalogue::catalogue()).unwrap_or_default())
-    })
+    Box::pin(async { Response::ok(catalogue::listing()) })
 }
 
 fn no_such_tool<P: Platform>(c: Call<'_, P>) -> Reply<'_> {

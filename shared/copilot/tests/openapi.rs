@@ -11,6 +11,17 @@ use edgedesk_kernel::openapi::inline;
 use edgedesk_kernel::testing::{check_fragment, invalid_examples};
 use serde_json::{Value, json};
 
+/// Runs `f` against the copilot's table on the in-memory platform with the
+/// sample data.
+fn with_copilot<T>(f: impl FnOnce(&InProcess<'_>) -> T) -> T {
+    let platform = support::with_sample_data();
+    let routes = support::app();
+    f(&InProcess {
+        platform: &platform,
+        routes: &routes,
+    })
+}
+
 fn answer(t: &InProcess<'_>, op: &str, body: &Value) -> Value {
     let tool = if op == "unknown_tool" {
         "no_such_tool"
@@ -22,13 +33,12 @@ fn answer(t: &InProcess<'_>, op: &str, body: &Value) -> Value {
 
 #[test]
 fn openapi_fragment_is_current_and_its_examples_are_valid() {
-    let platform = support::with_sample_data();
-    let routes = support::app();
-    let t = InProcess {
-        platform: &platform,
-        routes: &routes,
-    };
-    let fragment = edgedesk_copilot::openapi::fragment(&mut |op, body| answer(&t, op, body));
+    with_copilot(fragment_is_current);
+}
+
+fn fragment_is_current(t: &InProcess<'_>) {
+    let routes = t.routes;
+    let fragment = edgedesk_copilot::openapi::fragment(&mut |op, body| answer(t, op, body));
     check_fragment("shared/copilot/openapi.json", &fragment);
 
     // Every copilot route is documented, and nothing else is.
@@ -91,12 +101,10 @@ fn status(t: &InProcess<'_>, tool: Tool, params: Value) -> (u16, Value) {
 /// refused. A rule changed on one side only fails here.
 #[test]
 fn documented_parameters_are_the_enforced_ones() {
-    let platform = support::with_sample_data();
-    let routes = support::app();
-    let t = InProcess {
-        platform: &platform,
-        routes: &routes,
-    };
+    with_copilot(parameters_are_enforced);
+}
+
+fn parameters_are_enforced(t: &InProcess<'_>) {
     let mut checked = 0;
     for tool in TOOLS {
         let schema = params_schema(tool);
@@ -114,13 +122,13 @@ fn documented_parameters_are_the_enforced_ones() {
         for name in &required {
             base[*name] = props[*name]["enum"][0].clone();
         }
-        let (code, v) = status(&t, tool, base.clone());
+        let (code, v) = status(t, tool, base.clone());
         assert_eq!(code, 200, "{}: {v}", tool.name());
         for name in &required {
             let mut without = base.clone();
             without.as_object_mut().unwrap().remove(*name);
             assert_eq!(
-                status(&t, tool, without).0,
+                status(t, tool, without).0,
                 400,
                 "{}.{name} is required",
                 tool.name()
@@ -129,7 +137,7 @@ fn documented_parameters_are_the_enforced_ones() {
         let mut unknown = base.clone();
         unknown["notAParameter"] = json!(1);
         assert_eq!(
-            status(&t, tool, unknown).0,
+            status(t, tool, unknown).0,
             400,
             "{} unknown parameter",
             tool.name()
@@ -144,7 +152,7 @@ fn documented_parameters_are_the_enforced_ones() {
             let with = |v: Value| {
                 let mut params = base.clone();
                 params[name.as_str()] = v;
-                status(&t, tool, params).0
+                status(t, tool, params).0
             };
             if let Some(values) = p["enum"].as_array() {
                 for v in values {
@@ -201,12 +209,10 @@ fn documented_parameters_are_the_enforced_ones() {
 
 #[test]
 fn the_tool_list_shows_the_generated_body_schemas() {
-    let platform = support::with_sample_data();
-    let routes = support::app();
-    let t = InProcess {
-        platform: &platform,
-        routes: &routes,
-    };
+    with_copilot(tool_list_shows_schemas);
+}
+
+fn tool_list_shows_schemas(t: &InProcess<'_>) {
     let res = t
         .send(WireRequest {
             method: "GET".into(),

@@ -82,11 +82,11 @@ fn health<P: Platform>(_: Call<'_, P>) -> Reply<'_> {
 
 fn openapi_json<P: Platform>(call: Call<'_, P>) -> Reply<'_> {
     // The document itself, not an envelope.
-    Box::pin(async move { Response::json(200, &openapi::document(call.api)) })
+    Box::pin(async move { Response::json(200, openapi::document(call.api)) })
 }
 
 fn docs_page<P: Platform>(call: Call<'_, P>) -> Reply<'_> {
-    Box::pin(async move { Response::html(200, docs::render(&openapi::document(call.api))) })
+    Box::pin(async move { Response::html(200, docs::render(openapi::document(call.api))) })
 }
 
 /// The schema fragment of these routes (`OPENAPI`), built natively by a

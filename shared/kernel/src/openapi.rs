@@ -16,8 +16,13 @@ use serde_json::{Map, Value, json};
 /// Where schemas live in the assembled document.
 const SCHEMAS: &str = "/components/schemas";
 
-/// The assembled document for the routes and fragments of `api`.
-pub fn document(api: &Api<'_>) -> Value {
+/// The assembled document for the routes and fragments of `api`, built
+/// once per table.
+pub fn document<'a>(api: &Api<'a>) -> &'a Value {
+    api.document.get_or_init(|| assemble(api))
+}
+
+fn assemble(api: &Api<'_>) -> Value {
     let mut operations = Map::new();
     let mut schemas = Map::new();
     for text in api.fragments {

@@ -13,6 +13,7 @@ use edgedesk_core::envelope::ApiError;
 use serde_json::Value;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::OnceLock;
 
 /// What a handler answers with, boxed so routes of one table share a type.
 pub type Reply<'a> = Pin<Box<dyn Future<Output = Response> + 'a>>;
@@ -39,6 +40,9 @@ pub struct Api<'a> {
     /// The schema fragments of the products served (`openapi.json` of
     /// each product crate).
     pub fragments: &'a [&'static str],
+    /// The assembled document, built on first use and kept as long as the
+    /// table (a Worker isolate's lifetime).
+    pub document: &'a OnceLock<Value>,
 }
 
 /// A route without its handler.
@@ -112,6 +116,7 @@ pub struct Routes<P> {
     router: matchit::Router<usize>,
     infos: Vec<RouteInfo>,
     fragments: Vec<&'static str>,
+    document: OnceLock<Value>,
 }
 
 impl<P: Platform> Routes<P> {
@@ -122,6 +127,7 @@ impl<P: Platform> Routes<P> {
             router: matchit::Router::new(),
             infos: Vec::new(),
             fragments: Vec::new(),
+            document: OnceLock::new(),
         }
     }
 
@@ -142,6 +148,7 @@ impl<P: Platform> Routes<P> {
         Api {
             routes: &self.infos,
             fragments: &self.fragments,
+            document: &self.document,
         }
     }
 
@@ -245,9 +252,11 @@ pub async fn serve_one<S: Scope>(route: &Route<S::Platform>, scope: &S, req: Req
         None => Found::NoPath,
     };
     let info = [route.info];
+    let document = OnceLock::new();
     let api = Api {
         routes: &info,
         fragments: &[],
+        document: &document,
     };
     respond(scope, &req, found, &api).await
 }
