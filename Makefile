@@ -36,6 +36,8 @@ help:
 	@echo "make test   run every test"
 	@echo "make bench  criterion benchmarks;  make load  latency under load (needs make dev running)"
 	@echo "make fuzz   each fuzz target for FUZZ_SECONDS (30)"
+	@echo "make lint   fmt and clippy;  make openapi  regenerate each product's openapi.json"
+	@echo "make worker-sizes  the Worker's size per set of products;  make spin-latency"
 
 ## Toolchain: each step is skipped when what it installs is already there.
 tools: node_modules/.package-lock.json
