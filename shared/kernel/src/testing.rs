@@ -226,7 +226,7 @@ impl Config for TestPlatform {
 /// it instead.
 pub fn check_fragment(path: &str, generated: &serde_json::Value) {
     let file = repo_root().join(path);
-    let text = serde_json::to_string_pretty(generated).unwrap() + "\n";
+    let text = layout(generated);
     if std::env::var_os("UPDATE_OPENAPI").is_some() {
         std::fs::write(&file, text).unwrap();
         return;
@@ -237,6 +237,36 @@ pub fn check_fragment(path: &str, generated: &serde_json::Value) {
         "{path} is stale: the routes or types changed. Regenerate it with \
          `make openapi` and commit it."
     );
+}
+
+/// A fragment as committed: compact, since it is embedded in every Worker
+/// and Spin catalogue, but one line per operation and per schema, so a
+/// change reads as a diff of the entries it touched.
+fn layout(fragment: &serde_json::Value) -> String {
+    let compact = |v: &serde_json::Value| serde_json::to_string(v).unwrap();
+    let Some(top) = fragment.as_object() else {
+        return compact(fragment) + "\n";
+    };
+    let mut out = String::from("{\n");
+    for (i, (key, value)) in top.iter().enumerate() {
+        out.push_str(&compact(&key.as_str().into()));
+        out.push(':');
+        match value.as_object() {
+            Some(entries) if !entries.is_empty() => {
+                out.push_str("{\n");
+                let lines: Vec<String> = entries
+                    .iter()
+                    .map(|(k, v)| format!("{}:{}", compact(&k.as_str().into()), compact(v)))
+                    .collect();
+                out.push_str(&lines.join(",\n"));
+                out.push_str("\n}");
+            }
+            _ => out.push_str(&compact(value)),
+        }
+        out.push_str(if i + 1 < top.len() { ",\n" } else { "\n" });
+    }
+    out.push_str("}\n");
+    out
 }
 
 /// Checks every example in an assembled OpenAPI document (request bodies
