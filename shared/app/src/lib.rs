@@ -17,16 +17,26 @@ pub fn routes<P: Platform>() -> Routes<P> {
 }
 
 /// The table of the Spin component that answers what no other component
-/// does: the platform routes and each product's shared routes, documenting
-/// too the routes its sibling components serve.
+/// does: liveness, each product's shared routes (`GET /tools`) and the 404s.
 pub fn catalogue<P: Platform>() -> Routes<P> {
+    let app = Routes::new().with(builtin::liveness());
+    #[cfg(feature = "copilot")]
+    let app = app.with(edgedesk_copilot::routes::catalogue_routes());
+    app
+}
+
+/// The table of the Spin component that serves `/openapi.json` and
+/// `/docs`, describing every route of every component. It links no product
+/// code, only the products' schema fragments, so products grow it by their
+/// description alone.
+pub fn description<P: Platform>() -> Routes<P> {
     let app = Routes::new()
-        .with(builtin::routes())
+        .with(builtin::description())
+        .describing(vec![builtin::liveness_info()])
         .documented(builtin::OPENAPI);
     #[cfg(feature = "copilot")]
     let app = app
-        .with(edgedesk_copilot::routes::catalogue_routes())
-        .describing(edgedesk_copilot::routes::tool_infos())
+        .describing(edgedesk_copilot::routes::infos())
         .documented(edgedesk_copilot::OPENAPI);
     app
 }

@@ -52,8 +52,7 @@ pub fn tool<P: Platform, R: Runner + Default>() -> Route<P> {
     }
 }
 
-/// The tools' routes without their handlers: what a deployment that serves
-/// none of them documents (the Spin catalogue).
+/// The tools' routes without their handlers.
 pub fn tool_infos() -> Vec<RouteInfo> {
     TOOLS.into_iter().map(tool_info).collect()
 }
@@ -72,37 +71,54 @@ fn tool_info(t: Tool) -> RouteInfo {
     }
 }
 
+/// Every copilot route without its handler: what a deployment that serves
+/// none of them describes (the Spin API description component).
+pub fn infos() -> Vec<RouteInfo> {
+    let mut all = vec![list_info()];
+    all.extend(tool_infos());
+    all.push(unknown_tool_info());
+    all
+}
+
 fn list<P: Platform>() -> Route<P> {
     Route {
-        info: RouteInfo {
-            method: "GET",
-            path: "/tools",
-            auth: Auth::Public,
-            product: &PRODUCT,
-            operation: Operation {
-                id: "list_tools",
-                summary: "The tools",
-                description: "Every tool with its path and the JSON Schema of its body; needs no signature.",
-            },
-        },
+        info: list_info(),
         handler: list_tools,
+    }
+}
+
+fn list_info() -> RouteInfo {
+    RouteInfo {
+        method: "GET",
+        path: "/tools",
+        auth: Auth::Public,
+        product: &PRODUCT,
+        operation: Operation {
+            id: "list_tools",
+            summary: "The tools",
+            description: "Every tool with its path and the JSON Schema of its body; needs no signature.",
+        },
     }
 }
 
 fn unknown_tool<P: Platform>() -> Route<P> {
     Route {
-        info: RouteInfo {
-            method: "POST",
-            path: "/tools/{name}",
-            auth: Auth::Public,
-            product: &PRODUCT,
-            operation: Operation {
-                id: "unknown_tool",
-                summary: "A tool that does not exist",
-                description: "Any name that is not a tool's: 404 INVALID_INPUT, before any signature check.",
-            },
-        },
+        info: unknown_tool_info(),
         handler: no_such_tool,
+    }
+}
+
+fn unknown_tool_info() -> RouteInfo {
+    RouteInfo {
+        method: "POST",
+        path: "/tools/{name}",
+        auth: Auth::Public,
+        product: &PRODUCT,
+        operation: Operation {
+            id: "unknown_tool",
+            summary: "A tool that does not exist",
+            description: "Any name that is not a tool's: 404 INVALID_INPUT, before any signature check.",
+        },
     }
 }
 

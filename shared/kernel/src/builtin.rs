@@ -13,22 +13,39 @@ use serde_json::{Map, Value};
 /// The schema fragment of these routes, generated like a product's.
 pub const OPENAPI: &str = include_str!("../openapi.json");
 
+/// Every built-in route: liveness and the API's description.
 pub fn routes<P: Platform>() -> Vec<Route<P>> {
-    vec![
-        Route {
-            info: RouteInfo {
-                method: "GET",
-                path: "/health",
-                auth: Auth::Public,
-                product: &KERNEL,
-                operation: Operation {
-                    id: "health",
-                    summary: "Liveness",
-                    description: "Answers while the service runs; needs no credentials.",
-                },
-            },
-            handler: health,
+    let mut all = liveness();
+    all.extend(description());
+    all
+}
+
+/// `GET /health`.
+pub fn liveness<P: Platform>() -> Vec<Route<P>> {
+    vec![Route {
+        info: liveness_info(),
+        handler: health,
+    }]
+}
+
+/// The route `liveness()` serves, for a deployment that describes it.
+pub fn liveness_info() -> RouteInfo {
+    RouteInfo {
+        method: "GET",
+        path: "/health",
+        auth: Auth::Public,
+        product: &KERNEL,
+        operation: Operation {
+            id: "health",
+            summary: "Liveness",
+            description: "Answers while the service runs; needs no credentials.",
         },
+    }
+}
+
+/// `GET /openapi.json` and `GET /docs`.
+pub fn description<P: Platform>() -> Vec<Route<P>> {
+    vec![
         Route {
             info: RouteInfo {
                 method: "GET",

@@ -1,6 +1,6 @@
 //! The API description of the whole application, served in-process from
-//! the Worker's table and from the Spin catalogue's: every route in the
-//! table is in `/openapi.json`, every example validates against its schema,
+//! the Worker's table and from the Spin description component's: every
+//! route in the table is in `/openapi.json`, every example validates against its schema,
 //! `/docs` shows every operation, and both runtimes describe the same API.
 //! Also keeps the kernel's own fragment (`shared/kernel/openapi.json`)
 //! current.
@@ -126,8 +126,8 @@ fn the_docs_page_shows_every_operation_and_loads_nothing_from_elsewhere() {
 }
 
 #[test]
-fn the_spin_catalogue_describes_the_same_api_as_the_worker() {
+fn spin_describes_the_same_api_as_the_worker() {
     let worker = document(&edgedesk_app::routes());
-    let spin = document(&edgedesk_app::catalogue());
+    let spin = document(&edgedesk_app::description());
     assert_eq!(worker, spin);
 }

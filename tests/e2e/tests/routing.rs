@@ -12,20 +12,39 @@ fn the_same_method_and_path_twice_is_refused() {
         .with(builtin::routes());
 }
 
+/// The Spin components together serve what the Worker serves, each route
+/// exactly once: the catalogue, the description component and one
+/// component per tool.
 #[test]
-fn the_application_table_composes() {
-    let routes: Routes<TestPlatform> = edgedesk_app::routes();
+fn the_spin_components_split_the_worker_table() {
+    let worker: Routes<TestPlatform> = edgedesk_app::routes();
     let catalogue: Routes<TestPlatform> = edgedesk_app::catalogue();
-    assert!(routes.iter().count() > catalogue.iter().count());
-    assert!(
-        routes
-            .iter()
-            .any(|r| r.info.path == "/tools/calculate_health")
-    );
-    // The catalogue serves no tool: those are their own components'.
+    let description: Routes<TestPlatform> = edgedesk_app::description();
+    let tools = edgedesk_copilot::routes::tools::<TestPlatform>();
+    let mut spin: Vec<(&str, &str)> = catalogue
+        .iter()
+        .chain(description.iter())
+        .chain(tools.iter())
+        .map(|r| (r.info.method, r.info.path))
+        .collect();
+    let mut all: Vec<(&str, &str)> = worker
+        .iter()
+        .map(|r| (r.info.method, r.info.path))
+        .collect();
+    spin.sort();
+    all.sort();
+    assert_eq!(spin, all);
+    // The catalogue serves no tool and carries no API description; the
+    // description component serves only the description.
     assert!(
         !catalogue
             .iter()
             .any(|r| r.info.path == "/tools/calculate_health")
+    );
+    assert!(!catalogue.iter().any(|r| r.info.path == "/openapi.json"));
+    assert!(
+        description
+            .iter()
+            .all(|r| r.info.path == "/openapi.json" || r.info.path == "/docs")
     );
 }
