@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Writes SQL that loads JSON documents into the `documents` table, for Spin
-(`spin up --sqlite @FILE`) and the Spin test host.
+(`spin up --sqlite @FILE:copilot`, the copilot's database) and the Spin test host.
 
 Usage: scripts/documents-sql.py OUT.sql DATA_DIR [DATA_DIR ...]
 Each DATA_DIR holds usage/, tickets/ and contract/ folders of <customerId>.json.

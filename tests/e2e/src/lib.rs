@@ -1,6 +1,6 @@
-//! End-to-end cases as data (`tests/e2e/cases.json`) and a driver that runs
+//! End-to-end cases as data (`tests/e2e/cases/<product>.json`) and a driver that runs
 //! them through any [`Transport`]: real HTTP against workerd, or in-process
-//! against the service. One set of cases for every runtime.
+//! in-process against the route table. One set of cases for every runtime.
 
 pub mod browser;
 pub mod in_process;
