@@ -1,5 +1,5 @@
 //! End-to-end cases as data (`tests/e2e/cases/<product>.json`) and a driver that runs
-//! them through any [`Transport`]: real HTTP against workerd, or in-process
+//! them through any [`Transport`]: real HTTP against workerd, or
 //! in-process against the route table. One set of cases for every runtime.
 
 pub mod browser;
