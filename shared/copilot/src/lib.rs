@@ -41,6 +41,3 @@ pub static PRODUCT: Product = Product {
 /// The product's schema fragment for `/openapi.json`, generated from its
 /// routes and types by its tests (`UPDATE_OPENAPI=1` rewrites it).
 pub const OPENAPI: &str = include_str!("../openapi.json");
-
-/// The fields of a tool call's body.
-pub const BODY_FIELDS: [&str; 2] = ["customerId", "params"];

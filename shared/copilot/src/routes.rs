@@ -1,13 +1,13 @@
 //! The copilot's routes: `GET /tools`, one signed `POST /tools/{name}` per
 //! tool, and the answer for a tool name no route serves.
 
+use crate::PRODUCT;
 use crate::catalogue::{self, TOOLS, Tool};
 use crate::runners::{
     CalculateHealth, GenerateEmail, GenerateQbrOutline, GetContractInfo, GetCustomerUsage,
     GetRecentTickets, Runner, ToolCall, run,
 };
 use crate::settings::ToolSettings;
-use crate::{BODY_FIELDS, PRODUCT};
 use chrono::DateTime;
 use edgedesk_core::envelope::ApiError;
 use edgedesk_core::ids::validate_id;
@@ -143,6 +143,9 @@ fn no_such_tool<P: Platform>(c: Call<'_, P>) -> Reply<'_> {
 fn call_tool<P: Platform, R: Runner + Default>(c: Call<'_, P>) -> Reply<'_> {
     Box::pin(async move { answer(tool_call(c.p, &R::default(), c.req).await) })
 }
+
+/// The fields of a tool call's body.
+const BODY_FIELDS: [&str; 2] = ["customerId", "params"];
 
 /// A signed tool call after its signature was accepted: the body checked,
 /// then the tool run.

@@ -1,6 +1,6 @@
-//! Running the tools. Each tool is a [`Runner`] of its own, so a deployment
-//! that serves one tool (a Spin component) links only that tool's code;
-//! [`Tool`] itself runs any of them for the deployments that serve all.
+//! Running the tools. Each tool is a [`Runner`] of its own with a route of
+//! its own, so a deployment that serves one tool (a Spin component) links
+//! only that tool's code.
 #![allow(async_fn_in_trait)]
 
 use crate::catalogue::Tool;
@@ -56,31 +56,6 @@ pub async fn run<P: Platform, R: Runner>(
     data["customerId"] = id.into();
     data["tool"] = tool.name().into();
     Ok(data)
-}
-
-impl Runner for Tool {
-    fn tool(&self) -> Tool {
-        *self
-    }
-
-    async fn answer<P: Platform>(
-        &self,
-        p: &P,
-        settings: &ToolSettings,
-        params: &Params<'_>,
-        id: &str,
-        today: NaiveDate,
-    ) -> Result<Value, ApiError> {
-        let s = settings;
-        match self {
-            Tool::GetCustomerUsage => GetCustomerUsage.answer(p, s, params, id, today).await,
-            Tool::GetRecentTickets => GetRecentTickets.answer(p, s, params, id, today).await,
-            Tool::GetContractInfo => GetContractInfo.answer(p, s, params, id, today).await,
-            Tool::CalculateHealth => CalculateHealth.answer(p, s, params, id, today).await,
-            Tool::GenerateEmail => GenerateEmail.answer(p, s, params, id, today).await,
-            Tool::GenerateQbrOutline => GenerateQbrOutline.answer(p, s, params, id, today).await,
-        }
-    }
 }
 
 /// `get_customer_usage`

@@ -203,10 +203,6 @@ impl Fragment {
             "schemas": schemas,
         })
     }
-
-    pub fn documents(&self, id: &str) -> bool {
-        self.operations.contains_key(id)
-    }
 }
 
 /// An error answer: `{"ok": false, "data": null, "error": {...}}`.
