@@ -15,7 +15,7 @@ CARGO_BIN := $(or $(CARGO_HOME),$(HOME)/.cargo)/bin
 NODE_BIN := $(CURDIR)/node_modules/.bin
 WRANGLER := $(NODE_BIN)/wrangler
 WORKER := workers/cloudflare/build/index.js
-WORKER_SOURCES := Cargo.toml Cargo.lock $(shell find shared workers/cloudflare -name '*.rs' -o -name Cargo.toml -o -name openapi.json | grep -v /build/)
+WORKER_SOURCES := Cargo.toml Cargo.lock $(shell find shared workers/app workers/cloudflare -name '*.rs' -o -name Cargo.toml -o -name openapi.json | grep -v /build/)
 # Each product that owns a database has migrations/<product>/ and the D1
 # database edgedesk-<product> (wrangler.toml) / Spin SQLite label <product>.
 PRODUCTS_WITH_DB := $(notdir $(patsubst %/,%,$(wildcard migrations/*/)))
