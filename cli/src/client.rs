@@ -1,6 +1,6 @@
 //! A signing HTTP client for the tool endpoints.
 
-use edgedesk_core::signing::sign_call;
+use edgedesk_core::signing::{Target, sign_call};
 use serde_json::Value;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -54,10 +54,21 @@ impl Client {
     pub fn call(&self, tool: &str, body: &Value) -> Result<(u16, Value), String> {
         let raw = body.to_string();
         let ts = self.timestamp();
-        let signature = sign_call(self.secret.as_bytes(), ts, &self.client, raw.as_bytes());
+        let path = format!("/tools/{tool}");
+        let target = Target {
+            method: "POST",
+            path: &path,
+        };
+        let signature = sign_call(
+            self.secret.as_bytes(),
+            ts,
+            &self.client,
+            target,
+            raw.as_bytes(),
+        );
         let res = self
             .agent
-            .post(&format!("{}/tools/{tool}", self.base))
+            .post(&format!("{}{path}", self.base))
             .set("content-type", "application/json")
             .set("x-timestamp", &ts.to_string())
             .set("x-client", &self.client)

@@ -81,8 +81,13 @@ impl Config for FuzzPlatform {
 /// Sends a correctly signed call and checks the answer is a well-formed
 /// envelope with a status from the documented set.
 pub fn signed_call(p: &FuzzPlatform, tool: &str, body: &[u8]) -> Response {
-    let sig = edgedesk_core::signing::sign_call(b"fuzz-secret", NOW_MS, "fuzz", body);
-    let req = Request::new("POST", &format!("/tools/{tool}"))
+    let path = format!("/tools/{tool}");
+    let target = edgedesk_core::signing::Target {
+        method: "POST",
+        path: &path,
+    };
+    let sig = edgedesk_core::signing::sign_call(b"fuzz-secret", NOW_MS, "fuzz", target, body);
+    let req = Request::new("POST", &path)
         .with_header("x-timestamp", &NOW_MS.to_string())
         .with_header("x-client", "fuzz")
         .with_header("x-signature", &sig)

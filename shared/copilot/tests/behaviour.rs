@@ -3,7 +3,7 @@
 
 mod support;
 
-use edgedesk_core::signing::sign_call;
+use edgedesk_core::signing::{Target, sign_call};
 use edgedesk_kernel::platform::{OutboundRequest, OutboundResponse, StoreError};
 use edgedesk_kernel::{Request, Response};
 use serde_json::{Value, json};
@@ -14,8 +14,13 @@ fn call(p: &TestPlatform, tool: &str, body: Value) -> (u16, Value) {
     // A fresh timestamp per call, so identical bodies are not replays.
     p.now.set(p.now.get() + 1);
     let ts = p.now.get();
-    let sig = sign_call(b"dev-secret", ts, "agent", body.as_bytes());
-    let req = Request::new("POST", &format!("/tools/{tool}"))
+    let path = format!("/tools/{tool}");
+    let target = Target {
+        method: "POST",
+        path: &path,
+    };
+    let sig = sign_call(b"dev-secret", ts, "agent", target, body.as_bytes());
+    let req = Request::new("POST", &path)
         .with_header("X-Timestamp", &ts.to_string())
         .with_header("X-Client", "agent")
         .with_header("X-Signature", &sig)
@@ -156,9 +161,10 @@ fn replay_records_expire_after_the_window() {
         call(&p, "get_contract_info", json!({"customerId": "acme-001"}));
     }
     assert_eq!(count(&p), 64);
-    // Ten minutes on, every earlier record has expired and gets pruned.
+    // Fifteen minutes on, every earlier record is past its window and the
+    // pruning grace, and gets pruned.
     for i in 0..64 {
-        p.now.set(NOW_MS + 600_000 + i);
+        p.now.set(NOW_MS + 900_000 + i);
         call(&p, "get_contract_info", json!({"customerId": "acme-001"}));
     }
     assert!(
@@ -288,4 +294,24 @@ fn templates_are_deterministic() {
     let text = a["body"].as_str().unwrap();
     assert!(text.contains("renews on 2026-12-10, in 18 days"), "{text}");
     assert!(text.starts_with("Hi "), "{text}");
+}
+
+#[test]
+fn v1_signatures_pass_only_where_enabled() {
+    let p = with_sample_data();
+    let body = json!({"customerId": "acme-001"}).to_string();
+    let send = |p: &TestPlatform| {
+        p.now.set(p.now.get() + 1);
+        let ts = p.now.get();
+        let sig = edgedesk_core::signing::sign_call_v1(b"dev-secret", ts, "agent", body.as_bytes());
+        let req = Request::new("POST", "/tools/get_contract_info")
+            .with_header("X-Timestamp", &ts.to_string())
+            .with_header("X-Client", "agent")
+            .with_header("X-Signature", &sig)
+            .with_body(body.clone());
+        p.handle(&support::app(), req).status
+    };
+    assert_eq!(send(&p), 401);
+    p.set_var("ACCEPT_V1_SIGNATURES", "true");
+    assert_eq!(send(&p), 200);
 }

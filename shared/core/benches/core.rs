@@ -1,30 +1,58 @@
-use criterion::{Criterion, black_box, criterion_group, criterion_main};
+//! Signing against the hardware limit (HMAC-SHA256 sign and verify beside
+//! raw SHA-256 of the same bytes) and the health score.
+//! `make bench` runs these and writes the ratios to docs/performance.md.
+
+use criterion::{BenchmarkId, Criterion, Throughput, black_box, criterion_group, criterion_main};
 use edgedesk_core::health::{HealthInputs, OpenTickets, PaymentStatus, Weights, score};
-use edgedesk_core::signing::{CallHeaders, sign_call, verify_call};
+use edgedesk_core::signing::{CallHeaders, Policy, Target, sign_call, verify_call};
+use sha2::{Digest, Sha256};
+
+const TARGET: Target = Target {
+    method: "POST",
+    path: "/tools/calculate_health",
+};
 
 fn signing(c: &mut Criterion) {
-    let body = br#"{"customerId":"acme-001","params":{"periodDays":30}}"#;
     let ts = 1_763_700_000_000i64;
-    let sig = sign_call(b"dev-secret", ts, "agent-1", body);
     let ts_s = ts.to_string();
-    c.bench_function("sign_call", |b| {
-        b.iter(|| sign_call(black_box(b"dev-secret"), ts, "agent-1", black_box(body)))
-    });
-    c.bench_function("verify_call", |b| {
-        b.iter(|| {
-            verify_call(
-                &[b"dev-secret"],
-                CallHeaders {
-                    timestamp: Some(&ts_s),
-                    client: Some("agent-1"),
-                    signature: Some(&sig),
-                },
-                black_box(body),
-                ts,
-            )
-            .unwrap()
-        })
-    });
+    let mut group = c.benchmark_group("signing");
+    for size in [1024usize, 64 * 1024] {
+        let body: Vec<u8> = (0..size).map(|i| b'a' + (i % 26) as u8).collect();
+        let sig = sign_call(b"dev-secret", ts, "agent-1", TARGET, &body);
+        group.throughput(Throughput::Bytes(size as u64));
+        group.bench_with_input(BenchmarkId::new("sha256", size), &body, |b, body| {
+            b.iter(|| Sha256::digest(black_box(body)))
+        });
+        group.bench_with_input(BenchmarkId::new("sign", size), &body, |b, body| {
+            b.iter(|| {
+                sign_call(
+                    black_box(b"dev-secret"),
+                    ts,
+                    "agent-1",
+                    TARGET,
+                    black_box(body),
+                )
+            })
+        });
+        group.bench_with_input(BenchmarkId::new("verify", size), &body, |b, body| {
+            b.iter(|| {
+                verify_call(
+                    &[b"dev-secret"],
+                    CallHeaders {
+                        timestamp: Some(&ts_s),
+                        client: Some("agent-1"),
+                        signature: Some(&sig),
+                    },
+                    TARGET,
+                    black_box(body),
+                    ts,
+                    Policy { accept_v1: false },
+                )
+                .unwrap()
+            })
+        });
+    }
+    group.finish();
 }
 
 fn health(c: &mut Criterion) {

@@ -1,8 +1,17 @@
 //! HMAC-SHA256 request signing for copilot tool calls.
 //!
-//! A call carries `X-Timestamp` (unix epoch milliseconds), `X-Client` (client
-//! id) and `X-Signature`: lowercase hex of HMAC-SHA256 over
-//! `{timestamp}.{client}.{raw body}` with a shared secret.
+//! A call carries `X-Timestamp` (unix epoch milliseconds, no leading zero),
+//! `X-Client` (client id) and `X-Signature`, keyed with a shared secret:
+//!
+//! - **v2** (the default): `X-Signature: v2=<hex>`, the lowercase hex of
+//!   HMAC-SHA256 over `v2\n{METHOD}\n{path}\n{timestamp}\n{client}\n{raw body}`.
+//!   Method and path are signed, so a captured body cannot be spent on
+//!   another route; newlines cannot occur in any field but the body, which
+//!   comes last, so every signed string splits one way only.
+//! - **v1** (the seed's format, accepted only where a deployment enables
+//!   it for old clients): `X-Signature: <hex>` over
+//!   `{timestamp}.{client}.{raw body}`. It binds no route. `.` separates its
+//!   fields, so a v1 client id may not contain one.
 
 use crate::ids::{IdError, validate_id};
 use hmac::{Hmac, Mac};
@@ -12,6 +21,9 @@ type HmacSha256 = Hmac<Sha256>;
 
 /// How far a timestamp may lie from the server clock, either way.
 pub const MAX_SKEW_MS: i64 = 5 * 60 * 1000;
+
+/// The prefix of a v2 `X-Signature` value.
+pub const V2_PREFIX: &str = "v2=";
 
 /// Raw HMAC-SHA256.
 pub fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
@@ -25,26 +37,89 @@ fn new_mac(key: &[u8]) -> HmacSha256 {
     HmacSha256::new_from_slice(key).expect("HMAC takes keys of any length")
 }
 
-fn call_mac(key: &[u8], timestamp: &str, client: &str, body: &[u8]) -> HmacSha256 {
+/// The request a v2 signature is bound to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Target<'a> {
+    /// Uppercase HTTP method.
+    pub method: &'a str,
+    /// The path as sent, with `?query` when there is one.
+    pub path: &'a str,
+}
+
+/// Which signed-string format a signature uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scheme {
+    V1,
+    V2,
+}
+
+/// Feeds what precedes the body in the signed string to `out`, in order.
+fn signed_prefix(
+    scheme: Scheme,
+    target: Target<'_>,
+    timestamp: &str,
+    client: &str,
+    mut out: impl FnMut(&[u8]),
+) {
+    match scheme {
+        Scheme::V2 => {
+            for field in ["v2", target.method, target.path, timestamp, client] {
+                out(field.as_bytes());
+                out(b"\n");
+            }
+        }
+        Scheme::V1 => {
+            for field in [timestamp, client] {
+                out(field.as_bytes());
+                out(b".");
+            }
+        }
+    }
+}
+
+fn call_mac(
+    key: &[u8],
+    scheme: Scheme,
+    target: Target<'_>,
+    timestamp: &str,
+    client: &str,
+    body: &[u8],
+) -> HmacSha256 {
     let mut mac = new_mac(key);
-    mac.update(timestamp.as_bytes());
-    mac.update(b".");
-    mac.update(client.as_bytes());
-    mac.update(b".");
+    signed_prefix(scheme, target, timestamp, client, |part| mac.update(part));
     mac.update(body);
     mac
 }
 
-/// The `X-Signature` value for a call: 64 lowercase hex characters.
+/// The v2 `X-Signature` value for a call: `v2=` and 64 lowercase hex characters.
 pub fn sign_call(
+    secret: &[u8],
+    timestamp_ms: i64,
+    client: &str,
+    target: Target<'_>,
+    body: &[u8],
+) -> alloc::string::String {
+    let ts = itoa(timestamp_ms);
+    let mac = call_mac(secret, Scheme::V2, target, &ts, client, body);
+    let mut out = alloc::string::String::from(V2_PREFIX);
+    out.push_str(&hex::encode(mac.finalize().into_bytes()));
+    out
+}
+
+/// The seed's v1 `X-Signature` value: 64 lowercase hex characters.
+pub fn sign_call_v1(
     secret: &[u8],
     timestamp_ms: i64,
     client: &str,
     body: &[u8],
 ) -> alloc::string::String {
     let ts = itoa(timestamp_ms);
+    let unbound = Target {
+        method: "",
+        path: "",
+    };
     hex::encode(
-        call_mac(secret, ts.as_str(), client, body)
+        call_mac(secret, Scheme::V1, unbound, &ts, client, body)
             .finalize()
             .into_bytes(),
     )
@@ -71,6 +146,7 @@ pub struct VerifiedCall<'a> {
     pub timestamp_ms: i64,
     pub client: &'a str,
     pub signature: [u8; 32],
+    pub scheme: Scheme,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,7 +154,11 @@ pub enum AuthError {
     MissingHeader(&'static str),
     MalformedTimestamp,
     MalformedClient(IdError),
+    /// A v1 client id with a `.`, which v1 also uses as its separator.
+    DottedV1Client,
     MalformedSignature,
+    /// A v1 signature where the deployment accepts v2 only.
+    V1Refused,
     Stale,
     Future,
     BadSignature,
@@ -94,12 +174,20 @@ impl AuthError {
             AuthError::MissingHeader("X-Client") => "missing X-Client header",
             AuthError::MissingHeader(_) => "missing X-Signature header",
             AuthError::MalformedTimestamp => {
-                "X-Timestamp must be unix epoch milliseconds (digits only)"
+                "X-Timestamp must be unix epoch milliseconds (digits only, no leading zero)"
             }
             AuthError::MalformedClient(_) => {
                 "X-Client must be 1-64 characters of letters, digits, '.', '_' or '-'"
             }
-            AuthError::MalformedSignature => "X-Signature must be 64 lowercase hex characters",
+            AuthError::DottedV1Client => {
+                "X-Client may not contain '.' with a v1 signature, where '.' separates the signed fields; sign with v2"
+            }
+            AuthError::MalformedSignature => {
+                "X-Signature must be v2= and 64 lowercase hex characters"
+            }
+            AuthError::V1Refused => {
+                "this server accepts v2 signatures only: X-Signature: v2=<hex HMAC-SHA256 of \"v2\\n{METHOD}\\n{path}\\n{timestamp}\\n{client}\\n{body}\">"
+            }
             AuthError::Stale => "X-Timestamp is more than 5 minutes in the past",
             AuthError::Future => "X-Timestamp is more than 5 minutes in the future",
             AuthError::BadSignature => "signature does not match",
@@ -108,13 +196,22 @@ impl AuthError {
     }
 }
 
+/// What a deployment accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Policy {
+    /// Also accept the seed's v1 signatures (unbound to the route).
+    pub accept_v1: bool,
+}
+
 /// Checks headers, timestamp window and signature against every secret
 /// (several are live during a rotation). Comparison is constant-time.
 pub fn verify_call<'a>(
     secrets: &[&[u8]],
     headers: CallHeaders<'a>,
+    target: Target<'_>,
     body: &[u8],
     now_ms: i64,
+    policy: Policy,
 ) -> Result<VerifiedCall<'a>, AuthError> {
     let timestamp = headers
         .timestamp
@@ -126,7 +223,15 @@ pub fn verify_call<'a>(
 
     let timestamp_ms = parse_timestamp(timestamp)?;
     validate_id(client).map_err(AuthError::MalformedClient)?;
-    let signature = parse_signature(signature)?;
+    let (scheme, signature) = parse_signature(signature)?;
+    if scheme == Scheme::V1 {
+        if !policy.accept_v1 {
+            return Err(AuthError::V1Refused);
+        }
+        if client.contains('.') {
+            return Err(AuthError::DottedV1Client);
+        }
+    }
 
     if timestamp_ms < now_ms.saturating_sub(MAX_SKEW_MS) {
         return Err(AuthError::Stale);
@@ -141,7 +246,7 @@ pub fn verify_call<'a>(
     for secret in usable {
         any_secret = true;
         // Check every secret so timing does not depend on which one matched.
-        matched |= call_mac(secret, timestamp, client, body)
+        matched |= call_mac(secret, scheme, target, timestamp, client, body)
             .verify_slice(&signature)
             .is_ok();
     }
@@ -155,24 +260,38 @@ pub fn verify_call<'a>(
         timestamp_ms,
         client,
         signature,
+        scheme,
     })
 }
 
 fn parse_timestamp(raw: &str) -> Result<i64, AuthError> {
-    // 15 digits reach year 33658: anything longer is not a real clock.
-    if raw.is_empty() || raw.len() > 15 || !raw.bytes().all(|b| b.is_ascii_digit()) {
+    // 15 digits reach year 33658: anything longer is not a real clock. A
+    // leading zero would let one instant be written many ways.
+    if raw.is_empty()
+        || raw.len() > 15
+        || raw.starts_with('0')
+        || !raw.bytes().all(|b| b.is_ascii_digit())
+    {
         return Err(AuthError::MalformedTimestamp);
     }
     raw.parse().map_err(|_| AuthError::MalformedTimestamp)
 }
 
-fn parse_signature(raw: &str) -> Result<[u8; 32], AuthError> {
-    if raw.len() != 64 || !raw.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
+fn parse_signature(raw: &str) -> Result<(Scheme, [u8; 32]), AuthError> {
+    let (scheme, hex_part) = match raw.strip_prefix(V2_PREFIX) {
+        Some(rest) => (Scheme::V2, rest),
+        None => (Scheme::V1, raw),
+    };
+    if hex_part.len() != 64
+        || !hex_part
+            .bytes()
+            .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+    {
         return Err(AuthError::MalformedSignature);
     }
     let mut out = [0u8; 32];
-    hex::decode_to_slice(raw, &mut out).map_err(|_| AuthError::MalformedSignature)?;
-    Ok(out)
+    hex::decode_to_slice(hex_part, &mut out).map_err(|_| AuthError::MalformedSignature)?;
+    Ok((scheme, out))
 }
 
 #[cfg(test)]
@@ -227,34 +346,59 @@ mod tests {
     }
 
     const NOW: i64 = 1_763_700_000_000;
+    const HEALTH: Target = Target {
+        method: "POST",
+        path: "/tools/calculate_health",
+    };
+    const V2_ONLY: Policy = Policy { accept_v1: false };
+    const BOTH: Policy = Policy { accept_v1: true };
 
-    fn signed(secret: &[u8], ts: i64, body: &[u8]) -> (String, String) {
-        (ts.to_string(), sign_call(secret, ts, "agent-1", body))
+    fn headers<'a>(ts: &'a str, client: &'a str, sig: &'a str) -> CallHeaders<'a> {
+        CallHeaders {
+            timestamp: Some(ts),
+            client: Some(client),
+            signature: Some(sig),
+        }
     }
-
-    use alloc::string::ToString;
 
     fn check(secrets: &[&[u8]], ts: &str, sig: &str, body: &[u8]) -> Result<i64, AuthError> {
         verify_call(
             secrets,
-            CallHeaders {
-                timestamp: Some(ts),
-                client: Some("agent-1"),
-                signature: Some(sig),
-            },
+            headers(ts, "agent-1", sig),
+            HEALTH,
             body,
             NOW,
+            V2_ONLY,
         )
         .map(|v| v.timestamp_ms)
     }
 
+    fn signed(secret: &[u8], ts: i64, body: &[u8]) -> (String, String) {
+        (
+            ts.to_string(),
+            sign_call(secret, ts, "agent-1", HEALTH, body),
+        )
+    }
+
+    use alloc::string::ToString;
+
     #[test]
-    fn signature_covers_timestamp_client_and_body() {
-        // Computed independently: printf '1763700000000.agent-1.{}' | openssl dgst -sha256 -hmac dev-secret
+    fn v2_and_v1_match_independent_computations() {
+        // python3 -c "import hmac,hashlib; print(hmac.new(b'dev-secret',
+        //   b'v2\nPOST\n/tools/calculate_health\n1763700000000\nagent-1\n{}', hashlib.sha256).hexdigest())"
         assert_eq!(
-            sign_call(b"dev-secret", NOW, "agent-1", b"{}"),
-            hex::encode(hmac_sha256(b"dev-secret", b"1763700000000.agent-1.{}"))
+            sign_call(b"dev-secret", NOW, "agent-1", HEALTH, b"{}"),
+            "v2=f0ffd06316a82468ab9a29f3075e751a314a9345016177de15cd2cc3ad281346"
         );
+        // The same over b'1763700000000.agent-1.{}'.
+        assert_eq!(
+            sign_call_v1(b"dev-secret", NOW, "agent-1", b"{}"),
+            "f339a7b44db25b8636092aa930be17ccb6641912b8de0d66b3a3dee094f25447"
+        );
+    }
+
+    #[test]
+    fn signature_covers_method_path_timestamp_client_and_body() {
         let (ts, sig) = signed(b"k", NOW, b"{}");
         assert_eq!(check(&[b"k"], &ts, &sig, b"{}"), Ok(NOW));
         assert_eq!(
@@ -266,17 +410,80 @@ mod tests {
             check(&[b"k"], &other_ts, &sig, b"{}"),
             Err(AuthError::BadSignature)
         );
+        let elsewhere = [
+            Target {
+                method: "POST",
+                path: "/tools/get_contract_info",
+            },
+            Target {
+                method: "PUT",
+                path: HEALTH.path,
+            },
+            Target {
+                method: "POST",
+                path: "/tools/calculate_health?x=1",
+            },
+        ];
+        for target in elsewhere {
+            let res = verify_call(
+                &[b"k"],
+                headers(&ts, "agent-1", &sig),
+                target,
+                b"{}",
+                NOW,
+                BOTH,
+            );
+            assert_eq!(res, Err(AuthError::BadSignature), "{target:?}");
+        }
         let res = verify_call(
             &[b"k"],
-            CallHeaders {
-                timestamp: Some(&ts),
-                client: Some("agent-2"),
-                signature: Some(&sig),
-            },
+            headers(&ts, "agent-2", &sig),
+            HEALTH,
             b"{}",
             NOW,
+            BOTH,
         );
         assert_eq!(res, Err(AuthError::BadSignature));
+    }
+
+    #[test]
+    fn v1_only_where_enabled_and_never_with_a_dotted_client() {
+        let ts = NOW.to_string();
+        let v1 = sign_call_v1(b"k", NOW, "agent-1", b"{}");
+        let res = verify_call(
+            &[b"k"],
+            headers(&ts, "agent-1", &v1),
+            HEALTH,
+            b"{}",
+            NOW,
+            V2_ONLY,
+        );
+        assert_eq!(res, Err(AuthError::V1Refused));
+        let ok = verify_call(
+            &[b"k"],
+            headers(&ts, "agent-1", &v1),
+            HEALTH,
+            b"{}",
+            NOW,
+            BOTH,
+        );
+        assert_eq!(ok.map(|v| v.scheme), Ok(Scheme::V1));
+        // "ts.a.b.c" reads as client "a", body "b.c" or client "a.b", body "c".
+        let a = sign_call_v1(b"k", NOW, "a", b"b.c");
+        assert_eq!(a, sign_call_v1(b"k", NOW, "a.b", b"c"));
+        let res = verify_call(&[b"k"], headers(&ts, "a.b", &a), HEALTH, b"c", NOW, BOTH);
+        assert_eq!(res, Err(AuthError::DottedV1Client));
+        // v2 clients may hold dots: newlines separate v2 fields.
+        let v2 = sign_call(b"k", NOW, "a.b", HEALTH, b"c");
+        let ok = verify_call(
+            &[b"k"],
+            headers(&ts, "a.b", &v2),
+            HEALTH,
+            b"c",
+            NOW,
+            V2_ONLY,
+        );
+        assert_eq!(ok.map(|v| v.scheme), Ok(Scheme::V2));
     }
 
     #[test]
@@ -286,7 +493,7 @@ mod tests {
             (NOW + MAX_SKEW_MS, Ok(NOW + MAX_SKEW_MS)),
             (NOW - MAX_SKEW_MS - 1, Err(AuthError::Stale)),
             (NOW + MAX_SKEW_MS + 1, Err(AuthError::Future)),
-            (0, Err(AuthError::Stale)),
+            (1, Err(AuthError::Stale)),
         ] {
             let (t, sig) = signed(b"k", ts, b"x");
             assert_eq!(check(&[b"k"], &t, &sig, b"x"), want, "ts {ts}");
@@ -311,38 +518,93 @@ mod tests {
     #[test]
     fn malformed_headers_are_named() {
         let (ts, sig) = signed(b"k", NOW, b"x");
+        let padded = alloc::format!("0{ts}");
         for bad_ts in [
             "",
+            "0",
             "-1",
             "1.5e12",
             "17637000000000000",
             " 1763700000000",
             "abc",
+            padded.as_str(),
         ] {
             assert_eq!(
                 check(&[b"k"], bad_ts, &sig, b"x"),
-                Err(AuthError::MalformedTimestamp)
+                Err(AuthError::MalformedTimestamp),
+                "{bad_ts:?}"
             );
         }
-        let upper = sig.to_uppercase();
-        for bad_sig in ["", "zz", &sig[..63], &upper, &alloc::format!("{sig}0")] {
+        let upper = alloc::format!("v2={}", sig[3..].to_uppercase());
+        let bare_v2 = alloc::format!("v2{}", &sig[3..]);
+        for bad_sig in [
+            "",
+            "zz",
+            "v2=",
+            &sig[..66],
+            &upper,
+            &bare_v2,
+            &alloc::format!("{sig}0"),
+        ] {
             assert_eq!(
                 check(&[b"k"], &ts, bad_sig, b"x"),
-                Err(AuthError::MalformedSignature)
+                Err(AuthError::MalformedSignature),
+                "{bad_sig:?}"
             );
         }
-        let missing = verify_call(&[b"k"], CallHeaders::default(), b"x", NOW);
+        let missing = verify_call(&[b"k"], CallHeaders::default(), HEALTH, b"x", NOW, BOTH);
         assert_eq!(missing, Err(AuthError::MissingHeader("X-Timestamp")));
-        let bad_client = verify_call(
-            &[b"k"],
-            CallHeaders {
-                timestamp: Some(&ts),
-                client: Some("a/b"),
-                signature: Some(&sig),
-            },
-            b"x",
-            NOW,
-        );
+        let bad_client = verify_call(&[b"k"], headers(&ts, "a/b", &sig), HEALTH, b"x", NOW, BOTH);
         assert!(matches!(bad_client, Err(AuthError::MalformedClient(_))));
+    }
+
+    fn signed_string(
+        scheme: Scheme,
+        t: Target<'_>,
+        ts: &str,
+        client: &str,
+        body: &[u8],
+    ) -> Vec<u8> {
+        let mut out = Vec::new();
+        signed_prefix(scheme, t, ts, client, |part| out.extend_from_slice(part));
+        out.extend_from_slice(body);
+        out
+    }
+
+    use alloc::vec::Vec;
+    use proptest::prelude::*;
+
+    fn field() -> impl Strategy<Value = String> {
+        // What the checks let through: ids, methods, paths; '.' and '/' are
+        // the characters that could blur a boundary.
+        "[a-z0-9./_-]{1,6}"
+    }
+
+    proptest! {
+        /// Two different calls never share a v2 signed string, so one
+        /// signature never fits two calls.
+        #[test]
+        fn v2_signed_strings_split_one_way(
+            a in (field(), field(), 1u64..1_000_000, field(), proptest::collection::vec(any::<u8>(), 0..8)),
+            b in (field(), field(), 1u64..1_000_000, field(), proptest::collection::vec(any::<u8>(), 0..8)),
+        ) {
+            let message = |(m, p, ts, c, body): &(String, String, u64, String, Vec<u8>)| {
+                signed_string(Scheme::V2, Target { method: m, path: p }, &ts.to_string(), c, body)
+            };
+            prop_assert_eq!(message(&a) == message(&b), a == b);
+        }
+
+        /// The same for v1 once dotted clients are refused.
+        #[test]
+        fn v1_signed_strings_split_one_way_without_dotted_clients(
+            a in (1u64..1_000_000, "[a-z0-9_-]{1,6}", proptest::collection::vec(any::<u8>(), 0..8)),
+            b in (1u64..1_000_000, "[a-z0-9_-]{1,6}", proptest::collection::vec(any::<u8>(), 0..8)),
+        ) {
+            let none = Target { method: "", path: "" };
+            let message = |(ts, c, body): &(u64, String, Vec<u8>)| {
+                signed_string(Scheme::V1, none, &ts.to_string(), c, body)
+            };
+            prop_assert_eq!(message(&a) == message(&b), a == b);
+        }
     }
 }

@@ -42,3 +42,10 @@ pub async fn allowed_origin(config: &impl Config) -> Option<String> {
 pub async fn hmac_secrets(config: &impl Config) -> Vec<String> {
     list(config, "HMAC_SECRET").await
 }
+
+/// A yes/no setting: `true`, `1` or `yes` (any case) mean yes.
+pub async fn flag(config: &impl Config, name: &str) -> bool {
+    non_empty(config, name)
+        .await
+        .is_some_and(|v| matches!(v.to_ascii_lowercase().as_str(), "true" | "1" | "yes"))
+}

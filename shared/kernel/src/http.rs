@@ -18,18 +18,32 @@ pub enum BodyError {
 pub struct Request {
     pub method: String,
     pub path: String,
+    /// What followed `?` in the request target, undecoded; empty when none.
+    pub query: String,
     /// Header names in lowercase.
     pub headers: Vec<(String, String)>,
     pub body: Result<Vec<u8>, BodyError>,
 }
 
 impl Request {
-    pub fn new(method: &str, path: &str) -> Self {
+    /// `target` is the path, with `?query` when there is one.
+    pub fn new(method: &str, target: &str) -> Self {
+        let (path, query) = target.split_once('?').unwrap_or((target, ""));
         Self {
             method: method.to_ascii_uppercase(),
-            path: path.to_string(),
+            path: if path.is_empty() { "/" } else { path }.to_string(),
+            query: query.to_string(),
             headers: Vec::new(),
             body: Ok(Vec::new()),
+        }
+    }
+
+    /// The path, with `?query` when there is one, as the client sent it.
+    pub fn target(&self) -> std::borrow::Cow<'_, str> {
+        if self.query.is_empty() {
+            self.path.as_str().into()
+        } else {
+            format!("{}?{}", self.path, self.query).into()
         }
     }
 

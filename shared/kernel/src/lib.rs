@@ -22,6 +22,8 @@ pub mod platform;
 pub mod replay;
 pub mod router;
 pub mod signed;
+#[cfg(test)]
+mod test_sql;
 #[cfg(feature = "testing")]
 pub mod testing;
 

@@ -6,7 +6,7 @@ pub mod browser;
 pub mod in_process;
 pub mod mock_llm;
 
-use edgedesk_core::signing::sign_call;
+use edgedesk_core::signing::{Target, sign_call, sign_call_v1};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
@@ -83,6 +83,12 @@ pub struct Sign {
     /// Sign a body different from the one sent (tampering).
     #[serde(default)]
     pub signed_body: Option<String>,
+    /// Sign for another path than the one the request goes to.
+    #[serde(default)]
+    pub signed_path: Option<String>,
+    /// Sign in the seed's v1 format (not bound to the route).
+    #[serde(default)]
+    pub v1: bool,
 }
 
 fn yes() -> bool {
@@ -103,6 +109,8 @@ impl Default for Sign {
             omit: Vec::new(),
             overwrite: BTreeMap::new(),
             signed_body: None,
+            signed_path: None,
+            v1: false,
         }
     }
 }
@@ -241,7 +249,17 @@ pub fn build(case: &Case, secret: &str, now_ms: i64) -> WireRequest {
             .as_ref()
             .map(|b| b.as_bytes())
             .unwrap_or(&body);
-        let sig = sign_call(key.as_bytes(), ts, &s.client, signed_body);
+        let path = s.signed_path.as_deref().unwrap_or(&r.path);
+        let method = r.method.to_ascii_uppercase();
+        let sig = if s.v1 {
+            sign_call_v1(key.as_bytes(), ts, &s.client, signed_body)
+        } else {
+            let target = Target {
+                method: &method,
+                path,
+            };
+            sign_call(key.as_bytes(), ts, &s.client, target, signed_body)
+        };
         for (name, value) in [
             ("x-timestamp", ts.to_string()),
             ("x-client", s.client.clone()),
@@ -511,10 +529,15 @@ pub fn call_tool(
 ) -> Result<(u16, Value), String> {
     let raw = body.to_string();
     let ts = transport.now_ms();
-    let sig = sign_call(secret.as_bytes(), ts, "e2e-agent", raw.as_bytes());
+    let path = format!("/tools/{tool}");
+    let target = Target {
+        method: "POST",
+        path: &path,
+    };
+    let sig = sign_call(secret.as_bytes(), ts, "e2e-agent", target, raw.as_bytes());
     let res = transport.send(WireRequest {
         method: "POST".into(),
-        path: format!("/tools/{tool}"),
+        path,
         headers: vec![
             ("content-type".into(), "application/json".into()),
             ("x-timestamp".into(), ts.to_string()),

@@ -4,7 +4,7 @@
 //! optimised even in the dev profile, see Cargo.toml).
 
 use bytes::Bytes;
-use edgedesk_core::signing::sign_call;
+use edgedesk_core::signing::{Target, sign_call};
 use edgedesk_spin_host::SpinHost;
 use http_body_util::Full;
 use std::collections::HashMap;
@@ -32,7 +32,16 @@ fn main() {
             .header("x-client", "latency")
             .header(
                 "x-signature",
-                sign_call(b"dev-secret", ts, "latency", body.as_bytes()),
+                sign_call(
+                    b"dev-secret",
+                    ts,
+                    "latency",
+                    Target {
+                        method: "POST",
+                        path: "/tools/calculate_health",
+                    },
+                    body.as_bytes(),
+                ),
             )
             .header("content-length", body.len().to_string())
             .body(Full::new(Bytes::from_static(body.as_bytes())))

@@ -60,8 +60,7 @@ fn chunks(body: StreamReader<u8>) -> impl futures::Stream<Item = Result<Vec<u8>,
 pub async fn read_request(req: types::Request) -> Request {
     let method = method_name(&req.get_method()).to_string();
     let target = req.get_path_with_query().unwrap_or_default();
-    let path = target.split_once('?').map_or(target.as_str(), |(p, _)| p);
-    let mut out = Request::new(&method, if path.is_empty() { "/" } else { path });
+    let mut out = Request::new(&method, &target);
     out.headers = req
         .get_headers()
         .copy_all()
