@@ -3,6 +3,7 @@
 //! the same facts.
 
 use crate::facts::Facts;
+use crate::grounding::Grounding;
 use crate::model::{Generation, Purpose, Tone};
 use crate::tenths;
 use schemars::JsonSchema;
@@ -14,6 +15,11 @@ use serde::{Deserialize, Serialize};
 pub struct EmailAnswer<'a> {
     #[schemars(with = "Purpose")]
     pub purpose: &'a str,
+    /// Whether the caller named the purpose or the server chose it.
+    pub purpose_chosen_by: ChosenBy,
+    /// Why the server chose this purpose, when it did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub purpose_reason: Option<String>,
     #[schemars(with = "Tone")]
     pub tone: &'a str,
     pub subject: String,
@@ -22,6 +28,13 @@ pub struct EmailAnswer<'a> {
     pub generation: Generation,
     /// The facts the text may quote, and nothing else.
     pub grounding: &'a Facts,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ChosenBy {
+    Caller,
+    Server,
 }
 
 pub const PURPOSES: [&str; 4] = ["check_in", "renewal", "risk_followup", "qbr_invite"];
@@ -184,8 +197,53 @@ pub fn llm_instructions(purpose: &str, tone: &str) -> String {
     )
 }
 
-/// Accepts an LLM answer only if it has a non-empty subject and body.
-pub fn from_llm(value: serde_json::Value) -> Option<Email> {
-    let email: Email = serde_json::from_value(value).ok()?;
-    (!email.subject.trim().is_empty() && !email.body.trim().is_empty()).then_some(email)
+/// Accepts an LLM answer only if it is an email whose subject is one line
+/// and whose subject and body quote nothing but the facts.
+pub fn from_llm(value: &serde_json::Value, grounding: &Grounding) -> Result<Email, String> {
+    let mut email: Email = serde_json::from_value(value.clone())
+        .map_err(|_| "the LLM answer was not an email with a subject and body".to_string())?;
+    email.body = email.body.replace("\r\n", "\n");
+    grounding
+        .line("subject", &email.subject)
+        .and_then(|()| grounding.text("body", &email.body))
+        .map_err(|e| format!("the LLM email was refused: {e}"))?;
+    Ok(email)
+}
+
+/// The purpose for a caller who named none, and why: a risk follow-up when
+/// health is red or yellow and falling, a renewal email when the renewal
+/// is 90 days away or less (or overdue), otherwise a check-in.
+pub fn choose_purpose(f: &Facts) -> (&'static str, String) {
+    let falling = f.previous_health_score.filter(|p| f.health_score < *p);
+    if let (Some(prev), "red" | "yellow") = (falling, f.health_band) {
+        return (
+            "risk_followup",
+            format!(
+                "health is {} and falling ({} from {})",
+                f.health_band, f.health_score, prev
+            ),
+        );
+    }
+    if f.days_to_renewal <= 90 {
+        let when = if f.days_to_renewal >= 0 {
+            format!("in {} days", f.days_to_renewal)
+        } else {
+            format!("{} days overdue", -f.days_to_renewal)
+        };
+        return (
+            "renewal",
+            format!("the renewal on {} is {when}", f.renewal_date),
+        );
+    }
+    let trend = match f.previous_health_score {
+        Some(prev) => format!(", from {prev}"),
+        None => String::new(),
+    };
+    (
+        "check_in",
+        format!(
+            "health is {} ({}{trend}) and the renewal is {} days away",
+            f.health_band, f.health_score, f.days_to_renewal
+        ),
+    )
 }

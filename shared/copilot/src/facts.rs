@@ -1,7 +1,10 @@
 //! The numbers an email or QBR outline may quote, gathered once from the
 //! customer's usage, tickets, contract and health. Templates and the LLM
-//! prompt both draw only from here, so every figure is traceable.
+//! prompt both draw only from here, so every figure is traceable. Free text
+//! from the stored documents arrives here as single clean lines, so a
+//! ticket subject cannot add a header line to an email.
 
+use crate::grounding::clean_line;
 use crate::health::Assessment;
 use crate::model::{ContractDoc, Ticket, TicketsDoc};
 use crate::tenths;
@@ -72,8 +75,8 @@ pub struct TicketFact {
 impl From<&Ticket> for TicketFact {
     fn from(t: &Ticket) -> Self {
         Self {
-            id: t.id.clone(),
-            subject: t.subject.clone(),
+            id: clean_line(&t.id),
+            subject: clean_line(&t.subject),
             severity: t.severity.as_str(),
             status: t.status.as_str(),
         }
@@ -100,12 +103,15 @@ pub fn gather(
     let start = a.usage.current.start;
     Facts {
         customer_id: customer_id.to_string(),
-        customer_name: contract.customer_name.clone(),
-        contact_name: contract.billing_contact.as_ref().map(|c| c.name.clone()),
-        account_owner: contract.account_owner.clone(),
-        plan: contract.plan.clone(),
+        customer_name: clean_line(&contract.customer_name),
+        contact_name: contract
+            .billing_contact
+            .as_ref()
+            .map(|c| clean_line(&c.name)),
+        account_owner: contract.account_owner.as_deref().map(clean_line),
+        plan: clean_line(&contract.plan),
         arr: contract.arr,
-        currency: contract.currency.clone(),
+        currency: clean_line(&contract.currency),
         seats: contract.seats,
         renewal_date: contract.renewal_date,
         days_to_renewal: a.days_to_renewal,

@@ -9,6 +9,7 @@
 pub mod catalogue;
 pub mod email;
 pub mod facts;
+pub mod grounding;
 pub mod health;
 pub mod model;
 pub mod openapi;

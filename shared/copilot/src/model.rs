@@ -260,8 +260,13 @@ pub struct HealthWeights {
 #[derive(Debug, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct EmailParams {
-    /// What the email is for.
-    pub purpose: Purpose,
+    /// What the email is for. Left out, the server chooses from the
+    /// customer's situation (a risk follow-up when health is red or yellow
+    /// and falling, a renewal email when the renewal is 90 days away or
+    /// less, otherwise a check-in) and says why in `purposeReason`.
+    #[schemars(with = "Purpose")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub purpose: Option<Purpose>,
     /// How it reads.
     #[schemars(with = "Tone", extend("default" = "friendly"))]
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -2,6 +2,7 @@
 //! customer's numbers.
 
 use crate::facts::Facts;
+use crate::grounding::Grounding;
 use crate::model::Generation;
 use crate::tenths;
 use schemars::JsonSchema;
@@ -179,16 +180,36 @@ pub const LLM_INSTRUCTIONS: &str = "You prepare quarterly business review outlin
      Use only the facts in the JSON you are given; quote numbers exactly as given and invent none. \
      Answer with a JSON object {\"sections\": [{\"title\": string, \"bullets\": [string]}]} and nothing else.";
 
-pub fn from_llm(value: serde_json::Value) -> Option<Vec<Section>> {
+/// Most sections accepted from an LLM, and bullets per section.
+const MAX_SECTIONS: usize = 12;
+const MAX_BULLETS: usize = 12;
+
+/// Accepts an LLM answer only if it is an outline of titled sections with
+/// bullets, each one line quoting nothing but the facts.
+pub fn from_llm(value: &serde_json::Value, grounding: &Grounding) -> Result<Vec<Section>, String> {
     #[derive(Deserialize)]
     struct Outline {
         sections: Vec<Section>,
     }
-    let outline: Outline = serde_json::from_value(value).ok()?;
-    let usable = !outline.sections.is_empty()
+    let not_outline = || "the LLM answer was not an outline of titled sections".to_string();
+    let outline: Outline = serde_json::from_value(value.clone()).map_err(|_| not_outline())?;
+    let shaped = (1..=MAX_SECTIONS).contains(&outline.sections.len())
         && outline
             .sections
             .iter()
-            .all(|s| !s.title.trim().is_empty() && !s.bullets.is_empty());
-    usable.then_some(outline.sections)
+            .all(|s| (1..=MAX_BULLETS).contains(&s.bullets.len()));
+    if !shaped {
+        return Err(not_outline());
+    }
+    for s in &outline.sections {
+        grounding
+            .line("section title", &s.title)
+            .and_then(|()| {
+                s.bullets
+                    .iter()
+                    .try_for_each(|b| grounding.line("bullet", b))
+            })
+            .map_err(|e| format!("the LLM outline was refused: {e}"))?;
+    }
+    Ok(outline.sections)
 }

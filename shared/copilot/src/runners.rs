@@ -4,6 +4,7 @@
 #![allow(async_fn_in_trait)]
 
 use crate::catalogue::Tool;
+use crate::grounding::Grounding;
 use crate::model::{
     ContractAnswer, ContractDoc, Generation, Generator, TicketStatus, TicketsDoc, UsageDoc,
 };
@@ -149,10 +150,7 @@ impl Runner for CalculateHealth {
         today: NaiveDate,
     ) -> Result<Value, ApiError> {
         let period = params.int("periodDays", 7, 90, 30)? as u32;
-        let default_weights = settings
-            .health_weights
-            .map_err(|_| ApiError::failure("the server's HEALTH_WEIGHTS setting is invalid"))?;
-        let weights = weights_param(params, default_weights)?;
+        let weights = weights_param(params, server_weights(settings)?)?;
         let d = load_all(p, id, settings.tool_timeout_ms).await?;
         let as_of = usage::require_as_of(&d.usage, today, id)?;
         let a = health::assess(
@@ -181,28 +179,28 @@ impl Runner for GenerateEmail {
         id: &str,
         today: NaiveDate,
     ) -> Result<Value, ApiError> {
-        let purpose = params.choice("purpose", &email::PURPOSES)?.ok_or_else(|| {
-            ApiError::invalid(format!(
-                "params.purpose is required: one of {}",
-                email::PURPOSES.join(", ")
-            ))
-        })?;
+        let requested = params.choice("purpose", &email::PURPOSES)?;
         let tone = params.choice("tone", &email::TONES)?.unwrap_or("friendly");
         let f = grounding_facts(p, settings, id, today).await?;
-        let grounding = serde_json::to_value(&f).unwrap_or_default();
+        let (purpose, chosen_by, purpose_reason) = match requested {
+            Some(purpose) => (purpose, email::ChosenBy::Caller, None),
+            None => {
+                let (purpose, why) = email::choose_purpose(&f);
+                (purpose, email::ChosenBy::Server, Some(why))
+            }
+        };
+        let grounding = Grounding::of(&f);
         let instructions = email::llm_instructions(purpose, tone);
-        let (llm, completion) = complete(p, &instructions, &grounding).await;
-        let from_llm = completion.map(|c| (email::from_llm(c.value), c.cached));
-        let (email, source) = match from_llm {
-            Ok((Some(e), cached)) => (e, Ok(cached)),
-            Ok((None, _)) => (
-                email::template(&f, purpose, tone),
-                Err("the LLM answer was not an email with a subject and body".to_string()),
-            ),
+        let (llm, completion) =
+            complete(p, &instructions, &f, |v| email::from_llm(v, &grounding)).await;
+        let (email, source) = match completion {
+            Ok(c) => (c.answer, Ok(c.cached)),
             Err(reason) => (email::template(&f, purpose, tone), Err(reason)),
         };
         Ok(to_value(email::EmailAnswer {
             purpose,
+            purpose_chosen_by: chosen_by,
+            purpose_reason,
             tone,
             subject: email.subject,
             body: email.body,
@@ -226,15 +224,13 @@ impl Runner for GenerateQbrOutline {
         today: NaiveDate,
     ) -> Result<Value, ApiError> {
         let f = grounding_facts(p, settings, id, today).await?;
-        let grounding = serde_json::to_value(&f).unwrap_or_default();
-        let (llm, completion) = complete(p, qbr::LLM_INSTRUCTIONS, &grounding).await;
-        let from_llm = completion.map(|c| (qbr::from_llm(c.value), c.cached));
-        let (sections, source) = match from_llm {
-            Ok((Some(s), cached)) => (s, Ok(cached)),
-            Ok((None, _)) => (
-                qbr::template(&f),
-                Err("the LLM answer was not an outline of titled sections".to_string()),
-            ),
+        let grounding = Grounding::of(&f);
+        let (llm, completion) = complete(p, qbr::LLM_INSTRUCTIONS, &f, |v| {
+            qbr::from_llm(v, &grounding)
+        })
+        .await;
+        let (sections, source) = match completion {
+            Ok(c) => (c.answer, Ok(c.cached)),
             Err(reason) => (qbr::template(&f), Err(reason)),
         };
         Ok(to_value(qbr::QbrAnswer {
@@ -244,6 +240,14 @@ impl Runner for GenerateQbrOutline {
             grounding: &f,
         }))
     }
+}
+
+/// `HEALTH_WEIGHTS`: an invalid setting fails every tool that scores, never
+/// silently falls back to the defaults.
+fn server_weights(settings: &ToolSettings) -> Result<Weights, ApiError> {
+    settings
+        .health_weights
+        .map_err(|_| ApiError::failure("the server's HEALTH_WEIGHTS setting is invalid"))
 }
 
 fn weights_param(p: &Params<'_>, default: Weights) -> Result<Weights, ApiError> {
@@ -300,23 +304,28 @@ async fn grounding_facts<P: Platform>(
     id: &str,
     today: NaiveDate,
 ) -> Result<facts::Facts, ApiError> {
-    let weights = settings.health_weights.unwrap_or_default();
+    let weights = server_weights(settings)?;
     let d = load_all(p, id, settings.tool_timeout_ms).await?;
     let as_of = usage::require_as_of(&d.usage, today, id)?;
     let a = health::assess(&d.usage, &d.tickets, &d.contract, as_of, today, 30, weights);
     Ok(facts::gather(id, &a, &d.tickets, &d.contract))
 }
 
-/// Asks the configured LLM, if any. `Err("")` means none is configured.
-async fn complete<P: Platform>(
+/// Asks the configured LLM, if any, with the facts as the prompt; `accept`
+/// checks its answer. `Err("")` means none is configured.
+async fn complete<P: Platform, T>(
     p: &P,
     instructions: &str,
-    grounding: &Value,
-) -> (Option<LlmSettings>, Result<llm::Completion, String>) {
+    facts: &facts::Facts,
+    accept: impl Fn(&Value) -> Result<T, String>,
+) -> (Option<LlmSettings>, Result<llm::Completion<T>, String>) {
     let llm = LlmSettings::read(p).await;
     let completion = match &llm {
         None => Err(String::new()),
-        Some(settings) => llm::complete(p, settings, instructions, grounding).await,
+        Some(settings) => {
+            let facts = serde_json::to_value(facts).unwrap_or_default();
+            llm::complete(p, settings, instructions, &facts, accept).await
+        }
     };
     (llm, completion)
 }

@@ -3,7 +3,7 @@
 
 use edgedesk_core::envelope::ApiError;
 use edgedesk_kernel::deadline;
-use edgedesk_kernel::platform::{BlobStore, Clock};
+use edgedesk_kernel::platform::{BlobStore, Clock, MAX_BLOB_BYTES};
 use serde::de::DeserializeOwned;
 
 /// Which document a tool needs.
@@ -44,7 +44,15 @@ where
             ))
         })?;
     let bytes = fetched
-        .map_err(|_| ApiError::failure(format!("the {what} data store is unavailable; try again")))?
+        .map_err(|e| {
+            ApiError::failure(if e.too_large {
+                format!(
+                    "stored {what} data for customer '{customer_id}' is larger than {MAX_BLOB_BYTES} bytes"
+                )
+            } else {
+                format!("the {what} data store is unavailable; try again")
+            })
+        })?
         .ok_or_else(|| ApiError::missing(format!("no {what} data for customer '{customer_id}'")))?;
     serde_json::from_slice(&bytes).map_err(|_| {
         ApiError::failure(format!(

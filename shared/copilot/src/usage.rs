@@ -96,8 +96,10 @@ fn summarise(days: &[UsageDay], start: NaiveDate, end: NaiveDate, seats: u32) ->
     }
 }
 
+/// The change in basis points, held to `i64` (absurd counts would wrap it).
 fn change_bp(now: u64, before: u64) -> i64 {
-    ((now as i128 - before as i128) * 10_000 / before.max(1) as i128) as i64
+    let bp = (now as i128 - before as i128) * 10_000 / before.max(1) as i128;
+    bp.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64
 }
 
 pub fn round1(x: f64) -> f64 {
@@ -313,5 +315,20 @@ mod tests {
         let r = report(&u, d("2026-01-02"), 2);
         assert_eq!(r.current.events, u64::MAX);
         assert_eq!(r.current.peak_active_users, u32::MAX);
+    }
+
+    #[test]
+    fn an_absurd_rise_is_a_huge_rise_not_a_fall() {
+        assert_eq!(change_bp(u64::MAX, 1), i64::MAX);
+        assert_eq!(change_bp(u64::MAX / 2, 3), i64::MAX);
+        assert_eq!(change_bp(0, u64::MAX), -10_000);
+        let mut u = doc(4, d("2026-01-01"), |_| 1);
+        u.days[0].events = 1;
+        u.days[1].events = 1;
+        u.days[2].events = u64::MAX;
+        u.days[3].events = u64::MAX;
+        let t = report(&u, d("2026-01-04"), 2).trend.unwrap();
+        assert_eq!(t.direction, "up");
+        assert!(t.events_change_pct > 0.0);
     }
 }

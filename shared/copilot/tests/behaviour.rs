@@ -263,8 +263,17 @@ fn llm_failures_fall_back_to_the_template_and_say_why() {
 
 #[test]
 fn llm_qbr_outline_is_validated() {
+    let score = data(
+        &with_sample_data(),
+        "calculate_health",
+        json!({"customerId": "acme-001"}),
+    )["score"]
+        .as_u64()
+        .unwrap();
     let p = llm_platform();
-    p.on_http(|_| chat(json!({"sections": [{"title": "Summary", "bullets": ["Score 81"]}]})));
+    p.on_http(move |_| {
+        chat(json!({"sections": [{"title": "Summary", "bullets": [format!("Score {score}")]}]}))
+    });
     let d = data(
         &p,
         "generate_qbr_outline",
@@ -314,4 +323,219 @@ fn v1_signatures_pass_only_where_enabled() {
     assert_eq!(send(&p), 401);
     p.set_var("ACCEPT_V1_SIGNATURES", "true");
     assert_eq!(send(&p), 200);
+}
+
+const CUSTOMERS: [&str; 5] = [
+    "acme-001",
+    "globex-002",
+    "initech-003",
+    "umbrella-004",
+    "hooli-005",
+];
+
+#[test]
+fn purpose_left_out_is_chosen_from_the_situation_and_explained() {
+    let p = with_sample_data();
+    let mut chosen = Vec::new();
+    for id in CUSTOMERS {
+        let d = data(&p, "generate_email", json!({"customerId": id}));
+        assert_eq!(d["purposeChosenBy"], "server");
+        let grounding = &d["grounding"];
+        let band = grounding["healthBand"].as_str().unwrap();
+        let falling = grounding["previousHealthScore"]
+            .as_u64()
+            .is_some_and(|prev| grounding["healthScore"].as_u64().unwrap() < prev);
+        let days = grounding["daysToRenewal"].as_i64().unwrap();
+        let want = if falling && band != "green" {
+            "risk_followup"
+        } else if days <= 90 {
+            "renewal"
+        } else {
+            "check_in"
+        };
+        assert_eq!(d["purpose"], want, "{id}: {d}");
+        let reason = d["purposeReason"].as_str().unwrap();
+        assert!(!reason.is_empty());
+        chosen.push((id, want, reason.to_string()));
+    }
+    let distinct: std::collections::BTreeSet<_> = chosen.iter().map(|c| c.1).collect();
+    assert!(
+        distinct.len() >= 2,
+        "the sample data exercises one rule only: {chosen:?}"
+    );
+    // A healthy customer renewing within 90 days gets a renewal email.
+    let key = "contract/acme-001.json";
+    let mut contract: Value = serde_json::from_slice(&p.blobs.borrow()[key]).unwrap();
+    contract["renewalDate"] = "2027-01-15".into();
+    p.blobs
+        .borrow_mut()
+        .insert(key.into(), serde_json::to_vec(&contract).unwrap());
+    let d = data(&p, "generate_email", json!({"customerId": "acme-001"}));
+    assert_eq!(d["purpose"], "renewal");
+    assert_eq!(d["purposeReason"], "the renewal on 2027-01-15 is in 54 days");
+    let named = data(
+        &p,
+        "generate_email",
+        json!({"customerId": "acme-001", "params": {"purpose": "qbr_invite"}}),
+    );
+    assert_eq!(named["purposeChosenBy"], "caller");
+    assert!(named.get("purposeReason").is_none());
+}
+
+#[test]
+fn the_templates_pass_the_checks_an_llm_draft_must_pass() {
+    for id in CUSTOMERS {
+        for purpose in ["check_in", "renewal", "risk_followup", "qbr_invite"] {
+            for tone in ["friendly", "formal", "concise"] {
+                let body = json!({"customerId": id, "params": {"purpose": purpose, "tone": tone}});
+                let template = data(&with_sample_data(), "generate_email", body.clone());
+                assert_eq!(template["generator"], "template");
+                let p = llm_platform();
+                let echo = json!({"subject": template["subject"], "body": template["body"]});
+                p.on_http(move |_| chat(echo.clone()));
+                let d = data(&p, "generate_email", body);
+                assert_eq!(d["generator"], "llm", "{id} {purpose} {tone}: {d}");
+            }
+        }
+        let body = json!({"customerId": id});
+        let template = data(&with_sample_data(), "generate_qbr_outline", body.clone());
+        let p = llm_platform();
+        let echo = json!({"sections": template["sections"]});
+        p.on_http(move |_| chat(echo.clone()));
+        let d = data(&p, "generate_qbr_outline", body);
+        assert_eq!(d["generator"], "llm", "{id}: {d}");
+    }
+}
+
+#[test]
+fn llm_drafts_that_invent_numbers_or_break_lines_are_refused_and_not_cached() {
+    let drafts = [
+        (
+            json!({"subject": "Globex", "body": "Usage rose 300% this month."}),
+            "quoted 300, which is not in the facts",
+        ),
+        (
+            json!({"subject": "Hi\r\nBcc: everyone@globex.test", "body": "Hello."}),
+            "subject held control characters",
+        ),
+        (
+            json!({"subject": "Hi", "body": "Hello\u{0007}."}),
+            "body held control characters",
+        ),
+    ];
+    for (draft, reason) in drafts {
+        let p = llm_platform();
+        p.on_http(move |_| chat(draft.clone()));
+        let body = json!({"customerId": "globex-002", "params": {"purpose": "check_in"}});
+        let d = data(&p, "generate_email", body.clone());
+        assert_eq!(d["generator"], "template");
+        assert!(
+            d["fallbackReason"].as_str().unwrap().contains(reason),
+            "{d}"
+        );
+        data(&p, "generate_email", body);
+        assert_eq!(p.http_calls.borrow().len(), 2, "a refused draft was cached");
+    }
+    let p = llm_platform();
+    p.on_http(|_| chat(json!({"sections": [{"title": "Growth", "bullets": ["Seats up to 999"]}]})));
+    let d = data(
+        &p,
+        "generate_qbr_outline",
+        json!({"customerId": "globex-002"}),
+    );
+    assert_eq!(d["generator"], "template");
+    assert!(
+        d["fallbackReason"].as_str().unwrap().contains("quoted 999"),
+        "{d}"
+    );
+}
+
+#[test]
+fn ticket_text_cannot_add_lines_to_an_email() {
+    let p = with_sample_data();
+    let key = "tickets/globex-002.json";
+    let mut doc: Value = serde_json::from_slice(&p.blobs.borrow()[key]).unwrap();
+    for t in doc["tickets"].as_array_mut().unwrap() {
+        t["subject"] = "Outage\r\nBcc: all@globex.test".into();
+    }
+    p.blobs
+        .borrow_mut()
+        .insert(key.into(), serde_json::to_vec(&doc).unwrap());
+    let d = data(
+        &p,
+        "generate_email",
+        json!({"customerId": "globex-002", "params": {"purpose": "risk_followup"}}),
+    );
+    let subject = d["subject"].as_str().unwrap();
+    assert!(subject.contains("Outage Bcc: all@globex.test"), "{subject}");
+    assert!(!subject.contains(['\r', '\n']));
+    let qbr = data(
+        &p,
+        "generate_qbr_outline",
+        json!({"customerId": "globex-002"}),
+    );
+    assert!(!qbr.to_string().contains("\\r"));
+}
+
+#[test]
+fn llm_cache_entries_expire_after_a_day() {
+    let p = llm_platform();
+    p.on_http(|_| chat(json!({"subject": "Hello Globex", "body": "Usage is steady."})));
+    let body = json!({"customerId": "globex-002", "params": {"purpose": "check_in"}});
+    assert_eq!(data(&p, "generate_email", body.clone())["cached"], false);
+    assert_eq!(data(&p, "generate_email", body.clone())["cached"], true);
+    // A day later the entry is stale even where the store keeps it (Spin).
+    p.now.set(p.now.get() + 24 * 60 * 60 * 1000);
+    assert_eq!(data(&p, "generate_email", body)["cached"], false);
+    assert_eq!(p.http_calls.borrow().len(), 2);
+}
+
+#[test]
+fn an_oversized_llm_answer_falls_back() {
+    let p = llm_platform();
+    let huge = "a".repeat(edgedesk_kernel::platform::MAX_OUTBOUND_BODY_BYTES);
+    p.on_http(move |_| chat(json!({"subject": "Hi", "body": huge.clone()})));
+    let d = data(
+        &p,
+        "generate_email",
+        json!({"customerId": "globex-002", "params": {"purpose": "check_in"}}),
+    );
+    assert_eq!(d["generator"], "template");
+    assert!(
+        d["fallbackReason"]
+            .as_str()
+            .unwrap()
+            .contains("larger than"),
+        "{d}"
+    );
+}
+
+#[test]
+fn an_oversized_stored_document_is_refused_whole() {
+    let p = with_sample_data();
+    let mut big = br#"{"customerId":"acme-001","pad":""#.to_vec();
+    big.resize(edgedesk_kernel::platform::MAX_BLOB_BYTES + 1, b'x');
+    p.blobs
+        .borrow_mut()
+        .insert("contract/acme-001.json".into(), big);
+    let (status, v) = call(&p, "get_contract_info", json!({"customerId": "acme-001"}));
+    assert_eq!(status, 500);
+    let message = v["error"]["message"].as_str().unwrap();
+    assert!(message.contains("larger than 1048576 bytes"), "{message}");
+}
+
+#[test]
+fn an_invalid_health_weights_setting_fails_every_scoring_tool() {
+    for tool in ["calculate_health", "generate_email", "generate_qbr_outline"] {
+        let p = with_sample_data();
+        p.set_var("HEALTH_WEIGHTS", "usageTrend=90");
+        let (status, v) = call(&p, tool, json!({"customerId": "acme-001"}));
+        assert_eq!(status, 500, "{tool}: {v}");
+        assert!(
+            v["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("HEALTH_WEIGHTS")
+        );
+    }
 }

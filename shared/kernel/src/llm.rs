@@ -1,10 +1,14 @@
 //! An OpenAI-compatible chat completions client with a key-value cache.
 //! Generation is always optional: any failure here makes the caller fall
-//! back to its deterministic template and say why.
+//! back to its deterministic template and say why. Only answers the caller
+//! accepts are cached, each with its own expiry (Spin's key-value store
+//! has none), and a cached answer is checked again when it is read.
 
 use crate::config::{millis, non_empty};
 use crate::deadline;
-use crate::platform::{Clock, Config, HttpClient, KeyValue, OutboundRequest};
+use crate::platform::{
+    Clock, Config, HttpClient, KeyValue, MAX_OUTBOUND_BODY_BYTES, OutboundRequest,
+};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
@@ -41,9 +45,17 @@ impl LlmSettings {
     }
 }
 
-pub struct Completion {
-    pub value: Value,
+pub struct Completion<T> {
+    pub answer: T,
     pub cached: bool,
+}
+
+/// A cache entry: the accepted answer and when it stops being served.
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Cached {
+    expires_at_ms: i64,
+    answer: Value,
 }
 
 fn cache_key(llm: &LlmSettings, instructions: &str, facts: &str) -> String {
@@ -52,17 +64,19 @@ fn cache_key(llm: &LlmSettings, instructions: &str, facts: &str) -> String {
         h.update(part.as_bytes());
         h.update([0]);
     }
-    format!("llm:v1:{}", hex::encode(h.finalize()))
+    format!("llm:v2:{}", hex::encode(h.finalize()))
 }
 
-/// Asks the model for a JSON object. `Err` carries a reason fit for the
-/// caller (never the key or the raw answer).
-pub async fn complete<P>(
+/// Asks the model for a JSON object that `accept` turns into an answer.
+/// `Err` carries a reason fit for the caller (never the key or the raw
+/// answer).
+pub async fn complete<P, T>(
     p: &P,
     llm: &LlmSettings,
     instructions: &str,
     facts: &Value,
-) -> Result<Completion, String>
+    accept: impl Fn(&Value) -> Result<T, String>,
+) -> Result<Completion<T>, String>
 where
     P: KeyValue + HttpClient + Clock,
 {
@@ -70,10 +84,12 @@ where
     let key = cache_key(llm, instructions, &facts);
     // The cache is best effort: a KV fault only costs a model call.
     if let Ok(Some(hit)) = p.kv_get(&key).await
-        && let Ok(value) = serde_json::from_slice::<Value>(&hit)
+        && let Ok(entry) = serde_json::from_slice::<Cached>(&hit)
+        && entry.expires_at_ms > p.now_ms()
+        && let Ok(answer) = accept(&entry.answer)
     {
         return Ok(Completion {
-            value,
+            answer,
             cached: true,
         });
     }
@@ -99,7 +115,18 @@ where
     let response = deadline::within(p, llm.timeout_ms, p.send(request))
         .await
         .map_err(|_| format!("the LLM did not answer within {} ms", llm.timeout_ms))?
-        .map_err(|_| "the LLM endpoint could not be reached".to_string())?;
+        .map_err(|e| {
+            if e.too_large {
+                format!("the LLM answer was larger than {MAX_OUTBOUND_BODY_BYTES} bytes")
+            } else {
+                "the LLM endpoint could not be reached".to_string()
+            }
+        })?;
+    if response.body.len() > MAX_OUTBOUND_BODY_BYTES {
+        return Err(format!(
+            "the LLM answer was larger than {MAX_OUTBOUND_BODY_BYTES} bytes"
+        ));
+    }
     if !(200..300).contains(&response.status) {
         return Err(format!(
             "the LLM endpoint answered HTTP {}",
@@ -107,11 +134,16 @@ where
         ));
     }
     let value = parse_answer(&response.body).ok_or("the LLM answer was not a JSON object")?;
-    let _ = p
-        .kv_put(&key, value.to_string().as_bytes(), CACHE_TTL_SECS)
-        .await;
+    let answer = accept(&value)?;
+    let entry = Cached {
+        expires_at_ms: p.now_ms() + i64::from(CACHE_TTL_SECS) * 1000,
+        answer: value,
+    };
+    if let Ok(bytes) = serde_json::to_vec(&entry) {
+        let _ = p.kv_put(&key, &bytes, CACHE_TTL_SECS).await;
+    }
     Ok(Completion {
-        value,
+        answer,
         cached: false,
     })
 }

@@ -40,22 +40,46 @@ pub static KERNEL: Product = Product {
 /// A storage or network fault. The text is for logs only; callers get a
 /// generic message so internals never leak.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StoreError(pub String);
+pub struct StoreError {
+    message: String,
+    /// The object or answer was over its size bound: retrying will not help.
+    pub too_large: bool,
+}
 
 impl fmt::Display for StoreError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(&self.message)
     }
 }
 
 impl StoreError {
     pub fn new(message: impl fmt::Display) -> Self {
-        StoreError(message.to_string())
+        StoreError {
+            message: message.to_string(),
+            too_large: false,
+        }
+    }
+
+    pub fn too_large(what: impl fmt::Display, limit: usize) -> Self {
+        StoreError {
+            message: format!("{what} is larger than {limit} bytes"),
+            too_large: true,
+        }
     }
 }
 
+/// Largest object read whole from the blob store. Every adapter refuses a
+/// larger one with [`StoreError::too_large`] before holding it in memory.
+pub const MAX_BLOB_BYTES: usize = 1 << 20;
+
+/// Largest outbound answer (an LLM completion) held in memory; adapters
+/// stop reading past it with [`StoreError::too_large`].
+pub const MAX_OUTBOUND_BODY_BYTES: usize = 1 << 20;
+
 /// Object storage (R2 on Cloudflare).
 pub trait BlobStore {
+    /// The whole object, if there is one and it is at most
+    /// [`MAX_BLOB_BYTES`].
     async fn get_blob(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError>;
 }
 

@@ -150,7 +150,10 @@ impl BlobStore for TestPlatform {
         if self.blob_fault.get() {
             return Err(StoreError::new("bucket unavailable"));
         }
-        Ok(self.blobs.borrow().get(key).cloned())
+        match self.blobs.borrow().get(key) {
+            Some(b) if b.len() > MAX_BLOB_BYTES => Err(StoreError::too_large(key, MAX_BLOB_BYTES)),
+            other => Ok(other.cloned()),
+        }
     }
 }
 

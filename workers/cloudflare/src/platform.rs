@@ -37,6 +37,9 @@ impl BlobStore for CloudflarePlatform {
         else {
             return Ok(None);
         };
+        if object.size() as usize > MAX_BLOB_BYTES {
+            return Err(StoreError::too_large(key, MAX_BLOB_BYTES));
+        }
         match object.body() {
             Some(body) => body
                 .bytes()
@@ -146,7 +149,7 @@ impl HttpClient for CloudflarePlatform {
             .send()
             .await
             .map_err(|e| fault("outbound fetch", e))?;
-        let body = res.bytes().await.map_err(|e| fault("outbound body", e))?;
+        let body = read_limited(&mut res).await?;
         Ok(OutboundResponse {
             status: res.status_code(),
             body,
@@ -163,4 +166,22 @@ impl Config for CloudflarePlatform {
             .or_else(|_| self.env.secret(name).map(|s| s.to_string()))
             .ok()
     }
+}
+
+/// An outbound answer, read until [`MAX_OUTBOUND_BODY_BYTES`] and no further.
+async fn read_limited(res: &mut worker::Response) -> Result<Vec<u8>, StoreError> {
+    use futures::StreamExt;
+    let mut stream = res.stream().map_err(|e| fault("outbound body", e))?;
+    let mut body = Vec::new();
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(|e| fault("outbound body", e))?;
+        if body.len() + chunk.len() > MAX_OUTBOUND_BODY_BYTES {
+            return Err(StoreError::too_large(
+                "outbound answer",
+                MAX_OUTBOUND_BODY_BYTES,
+            ));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
 }

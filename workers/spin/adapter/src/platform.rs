@@ -61,21 +61,30 @@ fn to_value(p: &SqlValue) -> Value {
 impl BlobStore for SpinPlatform {
     async fn get_blob(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
         let db = self.db().await?;
+        // The size is checked in SQL, so an oversized row never crosses
+        // into the component.
         let rows = db
             .execute(
-                "SELECT body FROM documents WHERE key = ?1",
-                [Value::Text(key.to_string())],
+                "SELECT CASE WHEN length(CAST(body AS BLOB)) <= ?2 THEN body END \
+                 FROM documents WHERE key = ?1",
+                [
+                    Value::Text(key.to_string()),
+                    Value::Integer(MAX_BLOB_BYTES as i64),
+                ],
             )
             .await
             .map_err(|e| fault("sqlite query", e))?
             .collect()
             .await
             .map_err(|e| fault("sqlite rows", e))?;
-        Ok(rows.first().and_then(|row| match row.values.first() {
-            Some(Value::Text(t)) => Some(t.clone().into_bytes()),
-            Some(Value::Blob(b)) => Some(b.clone()),
-            _ => None,
-        }))
+        let Some(row) = rows.first() else {
+            return Ok(None);
+        };
+        match row.values.first() {
+            Some(Value::Text(t)) => Ok(Some(t.clone().into_bytes())),
+            Some(Value::Blob(b)) => Ok(Some(b.clone())),
+            _ => Err(StoreError::too_large(key, MAX_BLOB_BYTES)),
+        }
     }
 }
 

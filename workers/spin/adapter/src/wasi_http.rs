@@ -4,15 +4,15 @@
 //! a tenth of each component's size.
 
 use crate::describe::Describe;
-use edgedesk_kernel::platform::{OutboundRequest, OutboundResponse, StoreError};
+use edgedesk_kernel::platform::{
+    MAX_OUTBOUND_BODY_BYTES, OutboundRequest, OutboundResponse, StoreError,
+};
 use edgedesk_kernel::{Request, Response};
 use spin_sdk::wasip3::http::client;
 use spin_sdk::wasip3::http::types::{self, ErrorCode, Fields, Method, Scheme};
 use spin_sdk::wasip3::wit_bindgen::{self, FutureReader, StreamReader, StreamResult};
 use spin_sdk::wasip3::{wit_future, wit_stream};
 
-/// Bound on an outbound answer (an LLM completion) held in memory.
-const MAX_OUTBOUND_BODY_BYTES: usize = 1 << 20;
 const READ_CHUNK_BYTES: usize = 16 * 1024;
 
 fn method_name(method: &Method) -> &str {
@@ -160,7 +160,7 @@ pub async fn send(request: OutboundRequest) -> Result<OutboundResponse, StoreErr
     while let Some(chunk) = futures::StreamExt::next(&mut stream).await {
         let chunk = chunk.map_err(|e| outbound_fault("body", e))?;
         if body.len() + chunk.len() > MAX_OUTBOUND_BODY_BYTES {
-            return Err(outbound_fault("body", "over the size bound"));
+            return Err(StoreError::too_large("outbound answer", MAX_OUTBOUND_BODY_BYTES));
         }
         body.extend_from_slice(&chunk);
     }
