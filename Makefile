@@ -34,7 +34,7 @@ INSTALL := CARGO_TARGET_DIR=$(CURDIR)/target/tools cargo install
 help:
 	@echo "make dev    serve the Worker on http://127.0.0.1:8787 with sample data"
 	@echo "make test   run every test"
-	@echo "make bench  criterion benchmarks;  make load  latency under load (needs make dev running)"
+	@echo "make bench  every measurement, written to docs/performance.md;  make load  latency under load (needs make dev running)"
 	@echo "make fuzz   each fuzz target for FUZZ_SECONDS (30)"
 	@echo "make lint   fmt and clippy;  make openapi  regenerate each product's openapi.json"
 	@echo "make worker-sizes  the Worker's size per set of products;  make spin-latency"
@@ -97,8 +97,9 @@ $(STAMPS)/local-state: $(wildcard migrations/*/*.sql) $(wildcard sample_data/*/*
 	node scripts/seed-local.mjs $(STATE) sample_data
 	@mkdir -p $(STAMPS) && touch $@
 
+# Local only: v1 signatures too, so the seed's own clients work against `make dev`.
 .dev.vars:
-	printf 'HMAC_SECRET=dev-secret\nALLOWED_ORIGIN=http://localhost:3000\n' > $@
+	printf 'HMAC_SECRET=dev-secret\nALLOWED_ORIGIN=http://localhost:3000\nACCEPT_V1_SIGNATURES=true\n' > $@
 
 dev: build $(STAMPS)/local-state .dev.vars
 	$(WRANGLER) dev --local --ip 127.0.0.1 --port 8787 --persist-to $(STATE)
@@ -131,11 +132,17 @@ openapi:
 	UPDATE_OPENAPI=1 cargo test --workspace --test openapi
 	cargo test --workspace --test openapi
 
-bench:
-	cargo bench -p edgedesk-core
+## Every measurement in docs/performance.md, in one run (about 20 minutes):
+## signing against raw hashing, Python against the core, the Worker against
+## a Hono baseline on one workerd, cold starts and sizes. BENCH_SECONDS per
+## load point.
+BENCH_SECONDS ?= 20
+bench: tools
+	bench/run.sh $(BENCH_SECONDS)
 
 load:
-	cargo run --release -p edgedesk-cli -- load --tool calculate_health --customer-id acme-001
+	cargo run --release -p edgedesk-cli -- load --tool calculate_health --customer-id acme-001 \
+		--concurrency 1,16,64 --seconds $(BENCH_SECONDS)
 
 spin-latency: spin-build
 	cargo run -p edgedesk-spin-host --example latency

@@ -28,10 +28,6 @@ impl Client {
         }
     }
 
-    pub fn with_client_id(&self, client: &str) -> Self {
-        Client::new(&self.base, &self.secret, client)
-    }
-
     fn timestamp(&self) -> i64 {
         let now = SystemTime::now()
             .duration_since(UNIX_EPOCH)

@@ -1,11 +1,16 @@
-//! A small load generator: N signed calls from C concurrent connections,
-//! reporting latency percentiles. Bounded in count and time; loopback use.
+//! A load generator: signed calls from C concurrent keep-alive connections
+//! for a fixed time, reporting throughput, latency percentiles and the
+//! client's own CPU share (client and server share the machine's cores).
+//! Each request is signed just before it is sent, with a timestamp unique
+//! on its connection, so no call is a replay.
 
-use crate::client::Client;
+use crate::wire::{self, Connection};
 use clap::Args;
+use edgedesk_core::signing::{Target, sign_call};
+use serde::Serialize;
 use serde_json::{Value, json};
 use std::process::ExitCode;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 #[derive(Args)]
 pub struct LoadArgs {
@@ -16,71 +21,186 @@ pub struct LoadArgs {
     /// Tool parameters as a JSON object.
     #[arg(long, default_value = "{}")]
     params: String,
-    /// Calls in total, spread over the connections.
-    #[arg(long, default_value_t = 1000)]
-    requests: usize,
-    /// Concurrent connections (comma-separated runs one pass each, e.g. 1,16).
+    /// Concurrent connections (comma-separated runs one pass each, e.g. 1,16,64).
     #[arg(long, default_value = "1,16", value_delimiter = ',')]
     concurrency: Vec<usize>,
-    /// Stop a pass after this many seconds even if calls remain.
-    #[arg(long, default_value_t = 120)]
-    max_seconds: u64,
+    /// Length of each pass.
+    #[arg(long, default_value_t = 10.0)]
+    seconds: f64,
+    /// Calls before each pass's clock starts, not counted.
+    #[arg(long, default_value_t = 50)]
+    warmup: usize,
+    /// Appends each pass as a JSON line to this file.
+    #[arg(long)]
+    json: Option<std::path::PathBuf>,
+    /// A name for the passes in the JSON lines (e.g. "rust-workerd").
+    #[arg(long, default_value = "")]
+    label: String,
 }
 
-struct Pass {
-    latencies_ms: Vec<f64>,
-    failures: usize,
-    elapsed: Duration,
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PassReport {
+    pub label: String,
+    pub connections: usize,
+    pub seconds: f64,
+    pub ok: usize,
+    pub failed: usize,
+    pub requests_per_second: f64,
+    pub p50_ms: f64,
+    pub p90_ms: f64,
+    pub p99_ms: f64,
+    pub max_ms: f64,
+    /// The client's CPU time over the pass's wall time, in cores.
+    pub client_cpu_cores: f64,
 }
 
-fn pass(
-    client: &Client,
-    body: &Value,
-    tool: &str,
-    total: usize,
-    conns: usize,
-    limit: Duration,
-) -> Pass {
-    let started = Instant::now();
-    let per_conn = total.div_ceil(conns);
-    let results: Vec<(Vec<f64>, usize)> = std::thread::scope(|s| {
+/// Where requests go: `host:port` and the Host header.
+pub struct Endpoint {
+    pub addr: String,
+    pub host: String,
+}
+
+impl Endpoint {
+    pub fn parse(url: &str) -> Option<Endpoint> {
+        let rest = url.strip_prefix("http://")?;
+        let host = rest.split('/').next()?.to_string();
+        let addr = if host.contains(':') {
+            host.clone()
+        } else {
+            format!("{host}:80")
+        };
+        Some(Endpoint { addr, host })
+    }
+}
+
+/// What one connection signs and sends over and over.
+struct Call<'a> {
+    path: &'a str,
+    body: &'a [u8],
+    secret: &'a [u8],
+}
+
+fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+/// CPU seconds this process has used (user + system), from /proc.
+pub fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the command name, which is in parentheses.
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .map(|(_, rest)| rest.split_whitespace().collect())
+        .unwrap_or_default();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    // utime and stime are fields 14 and 15 (11 and 12 after the name), in
+    // USER_HZ = 100 ticks per second.
+    (ticks(11) + ticks(12)) / 100.0
+}
+
+fn signed_request(e: &Endpoint, call: &Call<'_>, client: &str, ts: i64) -> Vec<u8> {
+    let target = Target {
+        method: "POST",
+        path: call.path,
+    };
+    let sig = sign_call(call.secret, ts, client, target, call.body);
+    let ts = ts.to_string();
+    wire::request(
+        "POST",
+        call.path,
+        &e.host,
+        &[
+            ("content-type", "application/json"),
+            ("x-timestamp", &ts),
+            ("x-client", client),
+            ("x-signature", &sig),
+        ],
+        call.body,
+    )
+}
+
+fn pass(e: &Endpoint, call: &Call<'_>, conns: usize, seconds: f64, warmup: usize) -> PassReport {
+    let length = Duration::from_secs_f64(seconds);
+    let run_id = now_ms();
+    let barrier = std::sync::Barrier::new(conns + 1);
+    let (results, elapsed, cpu) = std::thread::scope(|s| {
         let handles: Vec<_> = (0..conns)
             .map(|i| {
-                // One client id per connection keeps every signature unique.
-                let c = client.with_client_id(&format!("load-{i}"));
+                let barrier = &barrier;
+                // A client id per connection and pass keeps every signature unique.
+                let client = format!("load-{run_id}-{i}");
                 s.spawn(move || {
-                    let mut lat = Vec::with_capacity(per_conn);
-                    let mut failures = 0;
-                    for _ in 0..per_conn {
-                        if started.elapsed() > limit {
-                            break;
-                        }
+                    let mut conn = Connection::open(&e.addr).ok();
+                    let mut last_ts = 0;
+                    let mut send = |conn: &mut Option<Connection>| -> Option<f64> {
+                        last_ts = now_ms().max(last_ts + 1);
+                        let req = signed_request(e, call, &client, last_ts);
                         let t = Instant::now();
-                        match c.call(tool, body) {
-                            Ok((200, _)) => lat.push(t.elapsed().as_secs_f64() * 1000.0),
-                            _ => failures += 1,
+                        let c = conn.as_mut()?;
+                        match c.exchange(&req) {
+                            Ok(a) if a.status == 200 => Some(t.elapsed().as_secs_f64() * 1000.0),
+                            Ok(_) => None,
+                            Err(_) => {
+                                *conn = Connection::open(&e.addr).ok();
+                                None
+                            }
+                        }
+                    };
+                    for _ in 0..warmup.div_ceil(conns) {
+                        send(&mut conn);
+                    }
+                    barrier.wait();
+                    let started = Instant::now();
+                    let mut lat = Vec::new();
+                    let mut failed = 0;
+                    while started.elapsed() < length {
+                        match send(&mut conn) {
+                            Some(ms) => lat.push(ms),
+                            None => failed += 1,
                         }
                     }
-                    (lat, failures)
+                    (lat, failed)
                 })
             })
             .collect();
-        handles
+        barrier.wait();
+        let cpu_before = cpu_seconds();
+        let started = Instant::now();
+        let results: Vec<(Vec<f64>, usize)> = handles
             .into_iter()
             .map(|h| h.join().unwrap_or_default())
-            .collect()
+            .collect();
+        (results, started.elapsed(), cpu_seconds() - cpu_before)
     });
-    let mut latencies_ms = Vec::new();
-    let mut failures = 0;
+    let mut lat = Vec::new();
+    let mut failed = 0;
     for (l, f) in results {
-        latencies_ms.extend(l);
-        failures += f;
+        lat.extend(l);
+        failed += f;
     }
-    latencies_ms.sort_by(f64::total_cmp);
-    Pass {
-        latencies_ms,
-        failures,
-        elapsed: started.elapsed(),
+    lat.sort_by(f64::total_cmp);
+    let secs = elapsed.as_secs_f64();
+    PassReport {
+        label: String::new(),
+        connections: conns,
+        seconds: secs,
+        ok: lat.len(),
+        failed,
+        requests_per_second: lat.len() as f64 / secs,
+        p50_ms: percentile(&lat, 50.0),
+        p90_ms: percentile(&lat, 90.0),
+        p99_ms: percentile(&lat, 99.0),
+        max_ms: lat.last().copied().unwrap_or(f64::NAN),
+        client_cpu_cores: cpu / secs,
     }
 }
 
@@ -92,7 +212,7 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[rank.clamp(1, sorted.len()) - 1]
 }
 
-pub fn run(client: &Client, args: &LoadArgs) -> ExitCode {
+pub fn run(base_url: &str, secret: &str, args: &LoadArgs) -> ExitCode {
     let params: Value = match serde_json::from_str(&args.params) {
         Ok(p @ Value::Object(_)) => p,
         _ => {
@@ -100,35 +220,51 @@ pub fn run(client: &Client, args: &LoadArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let body = json!({"customerId": args.customer_id, "params": params});
+    let Some(endpoint) = Endpoint::parse(base_url) else {
+        eprintln!("load needs an http://host:port URL, not {base_url}");
+        return ExitCode::from(2);
+    };
+    let body = json!({"customerId": args.customer_id, "params": params}).to_string();
+    let path = format!("/tools/{}", args.tool);
+    let call = Call {
+        path: &path,
+        body: body.as_bytes(),
+        secret: secret.as_bytes(),
+    };
     println!(
-        "{:<5} {:>6} {:>6} {:>9} {:>9} {:>9} {:>9} {:>9}",
-        "conns", "ok", "failed", "req/s", "p50 ms", "p90 ms", "p99 ms", "max ms"
+        "{:<5} {:>7} {:>6} {:>8} {:>8} {:>8} {:>8} {:>8} {:>10}",
+        "conns", "ok", "failed", "req/s", "p50 ms", "p90 ms", "p99 ms", "max ms", "client cpu"
     );
     let mut any_failed = false;
     for &conns in &args.concurrency {
-        let conns = conns.max(1);
-        let p = pass(
-            client,
-            &body,
-            &args.tool,
-            args.requests,
-            conns,
-            Duration::from_secs(args.max_seconds),
-        );
-        let l = &p.latencies_ms;
+        let mut r = pass(&endpoint, &call, conns.max(1), args.seconds, args.warmup);
+        r.label = args.label.clone();
         println!(
-            "{:<5} {:>6} {:>6} {:>9.0} {:>9.2} {:>9.2} {:>9.2} {:>9.2}",
-            conns,
-            l.len(),
-            p.failures,
-            l.len() as f64 / p.elapsed.as_secs_f64(),
-            percentile(l, 50.0),
-            percentile(l, 90.0),
-            percentile(l, 99.0),
-            l.last().copied().unwrap_or(f64::NAN)
+            "{:<5} {:>7} {:>6} {:>8.0} {:>8.2} {:>8.2} {:>8.2} {:>8.2} {:>9.0}%",
+            r.connections,
+            r.ok,
+            r.failed,
+            r.requests_per_second,
+            r.p50_ms,
+            r.p90_ms,
+            r.p99_ms,
+            r.max_ms,
+            r.client_cpu_cores * 100.0
         );
-        any_failed |= p.failures > 0;
+        if let Some(path) = &args.json {
+            use std::io::Write;
+            let line = serde_json::to_string(&r).unwrap_or_default();
+            let written = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(path)
+                .and_then(|mut f| writeln!(f, "{line}"));
+            if let Err(e) = written {
+                eprintln!("{}: {e}", path.display());
+                return ExitCode::FAILURE;
+            }
+        }
+        any_failed |= r.failed > 0 || r.ok == 0;
     }
     if any_failed {
         ExitCode::FAILURE
@@ -139,7 +275,7 @@ pub fn run(client: &Client, args: &LoadArgs) -> ExitCode {
 
 #[cfg(test)]
 mod tests {
-    use super::percentile;
+    use super::*;
 
     #[test]
     fn nearest_rank_percentiles() {
@@ -149,5 +285,26 @@ mod tests {
         assert_eq!(percentile(&v, 100.0), 100.0);
         assert_eq!(percentile(&[7.0], 99.0), 7.0);
         assert!(percentile(&[], 50.0).is_nan());
+    }
+
+    #[test]
+    fn endpoints_from_urls() {
+        let e = Endpoint::parse("http://127.0.0.1:8787/").unwrap();
+        assert_eq!(
+            (e.addr.as_str(), e.host.as_str()),
+            ("127.0.0.1:8787", "127.0.0.1:8787")
+        );
+        assert_eq!(
+            Endpoint::parse("http://localhost").unwrap().addr,
+            "localhost:80"
+        );
+        assert!(Endpoint::parse("https://x").is_none());
+    }
+
+    #[test]
+    fn this_process_has_used_some_cpu() {
+        let spin = Instant::now();
+        while spin.elapsed() < Duration::from_millis(30) {}
+        assert!(cpu_seconds() > 0.0);
     }
 }

@@ -3,11 +3,12 @@
 //! ```text
 //! edgedesk-cli invoke get_customer_usage --customer-id acme-001 --params '{"periodDays":30}'
 //! edgedesk-cli smoke
-//! edgedesk-cli load --tool calculate_health --customer-id acme-001 --concurrency 16
+//! edgedesk-cli load --tool calculate_health --customer-id acme-001 --concurrency 1,16,64 --seconds 20
 //! ```
 
 mod client;
 mod load;
+mod wire;
 
 use clap::{Parser, Subcommand};
 use client::Client;
@@ -109,7 +110,7 @@ fn main() -> ExitCode {
             }
         }
         Command::Smoke { customer_id } => smoke(&client, &customer_id),
-        Command::Load(args) => load::run(&client, &args),
+        Command::Load(args) => load::run(&cli.url, &secret, &args),
     }
 }
 

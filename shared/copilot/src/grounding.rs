@@ -6,7 +6,6 @@
 
 use crate::facts::Facts;
 use crate::tenths;
-use std::collections::BTreeSet;
 
 /// Numbers in the templates' own wording ("30 minutes", "a 45-minute
 /// session", "towards 80%"), which quote no fact.
@@ -18,14 +17,16 @@ pub const MAX_LINE_CHARS: usize = 300;
 pub const MAX_TEXT_CHARS: usize = 6_000;
 
 pub struct Grounding {
-    numbers: BTreeSet<String>,
+    /// A few dozen numbers: a list is smaller in a component than a set.
+    numbers: Vec<String>,
 }
 
 impl Grounding {
     pub fn of(f: &Facts) -> Self {
-        let mut numbers = BTreeSet::new();
+        let mut numbers = Vec::new();
         let mut add = |text: &str| numbers.extend(number_tokens(text));
-        add(&serde_json::to_string(f).unwrap_or_default());
+        // Through a Value: the answer already serialises the facts that way.
+        add(&serde_json::to_value(f).unwrap_or_default().to_string());
         add(&f.money());
         for x in [Some(f.avg_daily_active_users), Some(f.seat_utilisation_pct)]
             .into_iter()

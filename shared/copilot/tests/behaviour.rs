@@ -372,7 +372,10 @@ fn purpose_left_out_is_chosen_from_the_situation_and_explained() {
         .insert(key.into(), serde_json::to_vec(&contract).unwrap());
     let d = data(&p, "generate_email", json!({"customerId": "acme-001"}));
     assert_eq!(d["purpose"], "renewal");
-    assert_eq!(d["purposeReason"], "the renewal on 2027-01-15 is in 54 days");
+    assert_eq!(
+        d["purposeReason"],
+        "the renewal on 2027-01-15 is in 54 days"
+    );
     let named = data(
         &p,
         "generate_email",

@@ -50,14 +50,6 @@ pub struct Completion<T> {
     pub cached: bool,
 }
 
-/// A cache entry: the accepted answer and when it stops being served.
-#[derive(serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Cached {
-    expires_at_ms: i64,
-    answer: Value,
-}
-
 fn cache_key(llm: &LlmSettings, instructions: &str, facts: &str) -> String {
     let mut h = Sha256::new();
     for part in [llm.url.as_str(), llm.model.as_str(), instructions, facts] {
@@ -83,10 +75,15 @@ where
     let facts = facts.to_string();
     let key = cache_key(llm, instructions, &facts);
     // The cache is best effort: a KV fault only costs a model call.
+    // A cache entry is `{"expiresAtMs": ..., "answer": {...}}`, read as a
+    // plain Value: a typed entry would add its own parser to every
+    // component that generates text.
     if let Ok(Some(hit)) = p.kv_get(&key).await
-        && let Ok(entry) = serde_json::from_slice::<Cached>(&hit)
-        && entry.expires_at_ms > p.now_ms()
-        && let Ok(answer) = accept(&entry.answer)
+        && let Ok(entry) = serde_json::from_slice::<Value>(&hit)
+        && entry["expiresAtMs"]
+            .as_i64()
+            .is_some_and(|t| t > p.now_ms())
+        && let Ok(answer) = accept(&entry["answer"])
     {
         return Ok(Completion {
             answer,
@@ -135,13 +132,13 @@ where
     }
     let value = parse_answer(&response.body).ok_or("the LLM answer was not a JSON object")?;
     let answer = accept(&value)?;
-    let entry = Cached {
-        expires_at_ms: p.now_ms() + i64::from(CACHE_TTL_SECS) * 1000,
-        answer: value,
-    };
-    if let Ok(bytes) = serde_json::to_vec(&entry) {
-        let _ = p.kv_put(&key, &bytes, CACHE_TTL_SECS).await;
-    }
+    let entry = json!({
+        "expiresAtMs": p.now_ms() + i64::from(CACHE_TTL_SECS) * 1000,
+        "answer": value,
+    });
+    let _ = p
+        .kv_put(&key, entry.to_string().as_bytes(), CACHE_TTL_SECS)
+        .await;
     Ok(Completion {
         answer,
         cached: false,

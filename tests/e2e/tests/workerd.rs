@@ -2,7 +2,9 @@
 //! (`wrangler dev --local`), with fresh local D1, R2 and KV state.
 //! Needs the built Worker (`make build`) and `npm ci`; `make test` does both.
 
-use edgedesk_e2e::{Http, browser, mock_llm, repo_root, run_all};
+use edgedesk_e2e::{
+    Http, Transport, WireRequest, browser, call_tool, mock_llm, repo_root, run_all,
+};
 use std::net::TcpListener;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -144,6 +146,30 @@ fn shared_cases_pass_on_workerd() {
     let (passed, failures) = run_all(&http, "dev-secret");
     assert!(failures.is_empty(), "{failures}");
     eprintln!("{passed} shared cases passed on workerd");
+
+    // An oversized body costs its sender a 413 and nobody else anything:
+    // the calls after it, over wrangler's dev proxy, are answered as usual.
+    for size in [1_200_000, 3_000_000] {
+        let refused = http
+            .send(WireRequest {
+                method: "POST".into(),
+                path: "/tools/get_contract_info".into(),
+                headers: vec![("content-type".into(), "application/json".into())],
+                body: vec![b'x'; size],
+            })
+            .expect("the oversized request is answered");
+        assert_eq!(refused.status, 413, "{size} bytes");
+        for _ in 0..3 {
+            let (status, v) = call_tool(
+                &http,
+                "dev-secret",
+                "get_contract_info",
+                &serde_json::json!({"customerId": "acme-001"}),
+            )
+            .expect("a call after an oversized one");
+            assert_eq!(status, 200, "after {size} bytes: {v}");
+        }
+    }
 
     // The LLM path on the real runtime: outbound fetch, KV cache, fallback, time-out.
     mock_llm::check_llm_path(&http, "dev-secret", &llm);

@@ -271,6 +271,10 @@ impl SpinHost {
         self.run_sql("copilot", &std::fs::read_to_string(sql)?)
     }
 
+    pub fn manifest(&self) -> &Manifest {
+        &self.manifest
+    }
+
     pub fn violations(&self) -> Vec<String> {
         self.shared.violations.lock().unwrap().clone()
     }

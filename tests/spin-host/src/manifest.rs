@@ -146,6 +146,11 @@ impl Manifest {
         Ok(Manifest { routes, components })
     }
 
+    /// Every route and the component it goes to, in manifest order.
+    pub fn routes(&self) -> &[(String, String)] {
+        &self.routes
+    }
+
     /// Spin's rule: an exact route wins; otherwise the longest wildcard.
     pub fn route(&self, path: &str) -> Option<&Grants> {
         let exact = self.routes.iter().find(|(r, _)| r == path);

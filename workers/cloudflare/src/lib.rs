@@ -65,17 +65,13 @@ fn to_worker_response(res: edgedesk_kernel::Response) -> Result<Response> {
     Ok(out)
 }
 
-/// Drains (without keeping) what is left of a refused body, up to a bound,
-/// so the client gets the 413 instead of a reset connection while it is
-/// still sending. Past the bound the connection is simply dropped.
+/// Reads what is left of a refused body and drops it, chunk by chunk, so
+/// the connection it came on stays usable. Left unread, workerd closes
+/// that connection after the 413; `wrangler dev`'s proxy keeps it pooled
+/// regardless and fails the next request sent over it (any client's) with
+/// 503 "Your worker restarted mid-request". Nothing is kept, and the
+/// platform bounds how much a request body can hold.
 async fn discard_rest(stream: &mut worker::ByteStream) {
     use futures::StreamExt;
-    const DRAIN_LIMIT: usize = 1024 * 1024;
-    let mut drained = 0;
-    while drained < DRAIN_LIMIT {
-        match stream.next().await {
-            Some(Ok(chunk)) => drained += chunk.len(),
-            _ => break,
-        }
-    }
+    while let Some(Ok(_)) = stream.next().await {}
 }

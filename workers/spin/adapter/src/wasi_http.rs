@@ -160,7 +160,10 @@ pub async fn send(request: OutboundRequest) -> Result<OutboundResponse, StoreErr
     while let Some(chunk) = futures::StreamExt::next(&mut stream).await {
         let chunk = chunk.map_err(|e| outbound_fault("body", e))?;
         if body.len() + chunk.len() > MAX_OUTBOUND_BODY_BYTES {
-            return Err(StoreError::too_large("outbound answer", MAX_OUTBOUND_BODY_BYTES));
+            return Err(StoreError::too_large(
+                "outbound answer",
+                MAX_OUTBOUND_BODY_BYTES,
+            ));
         }
         body.extend_from_slice(&chunk);
     }
