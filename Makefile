@@ -154,7 +154,7 @@ smoke:
 ## compiler flags; the toolchain here is stable, so RUSTC_BOOTSTRAP unlocks
 ## them for the fuzz build alone.
 FUZZ_SECONDS ?= 30
-FUZZ_TARGETS := signed_headers tool_request stored_documents health_weights routing
+FUZZ_TARGETS := signed_headers tool_request stored_documents health_weights routing routes
 fuzz:
 	@command -v cargo-fuzz >/dev/null || $(INSTALL) cargo-fuzz --version 0.13.2 --locked
 	cd fuzz && ./seed-corpus.sh

@@ -3,13 +3,13 @@
 // the same persisted R2, D1 and KV state, so both read the same data and
 // write the same replay table.
 //
-//   node bench/serve.mjs STATE_DIR RUST_PORT HONO_PORT HONO_BUNDLE
+//   node bench/serve.mjs STATE_DIR RUST_PORT HONO_PORT HONO_BUNDLE [timed]
 //
 // Prints "ready" once both answer; stops on SIGINT or SIGTERM.
 import { Miniflare } from "miniflare";
 import path from "node:path";
 
-const [state, rustPort, honoPort, honoBundle] = process.argv.slice(2);
+const [state, rustPort, honoPort, honoBundle, timed] = process.argv.slice(2);
 if (!honoBundle) {
   console.error("usage: node bench/serve.mjs STATE_DIR RUST_PORT HONO_PORT HONO_BUNDLE");
   process.exit(2);
@@ -34,6 +34,8 @@ const mf = new Miniflare({
       modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"] }],
       unsafeDirectSockets: [{ host: "127.0.0.1", port: Number(rustPort) }],
       ...storage,
+      // Phase timings in a Server-Timing header, for the breakdown pass only.
+      bindings: { ...storage.bindings, SERVER_TIMING: timed === "timed" ? "true" : "false" },
     },
     {
       name: "hono",

@@ -38,6 +38,52 @@ pub struct LoadArgs {
     label: String,
 }
 
+/// Mean milliseconds per phase over a pass's answers, in the order the
+/// server named them (`Server-Timing: read;dur=0.1, verify;dur=...`).
+#[derive(Debug, Default, Serialize)]
+pub struct Phases(Vec<(String, f64, usize)>);
+
+impl Phases {
+    fn add(&mut self, header: &str) {
+        for part in header.split(',') {
+            let mut fields = part.trim().split(';');
+            let name = fields.next().unwrap_or_default().to_string();
+            let dur = fields
+                .find_map(|f| f.trim().strip_prefix("dur="))
+                .and_then(|d| d.parse::<f64>().ok());
+            let Some(dur) = dur else { continue };
+            match self.0.iter_mut().find(|(n, _, _)| *n == name) {
+                Some((_, total, count)) => {
+                    *total += dur;
+                    *count += 1;
+                }
+                None => self.0.push((name, dur, 1)),
+            }
+        }
+    }
+
+    fn merge(&mut self, other: Phases) {
+        for (name, total, count) in other.0 {
+            match self.0.iter_mut().find(|(n, _, _)| *n == name) {
+                Some((_, t, c)) => {
+                    *t += total;
+                    *c += count;
+                }
+                None => self.0.push((name, total, count)),
+            }
+        }
+    }
+
+    /// Each phase's mean over `answers` answers (a phase absent from an
+    /// answer counts as zero there).
+    pub fn means(&self, answers: usize) -> Vec<(String, f64)> {
+        self.0
+            .iter()
+            .map(|(n, total, _)| (n.clone(), total / answers.max(1) as f64))
+            .collect()
+    }
+}
+
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PassReport {
@@ -53,6 +99,9 @@ pub struct PassReport {
     pub max_ms: f64,
     /// The client's CPU time over the pass's wall time, in cores.
     pub client_cpu_cores: f64,
+    /// Mean ms per phase, from the server's `Server-Timing` headers.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub phases: Vec<(String, f64)>,
 }
 
 /// Where requests go: `host:port` and the Host header.
@@ -141,41 +190,53 @@ fn pass(e: &Endpoint, call: &Call<'_>, conns: usize, seconds: f64, warmup: usize
                 s.spawn(move || {
                     let mut conn = Connection::open(&e.addr).ok();
                     let mut last_ts = 0;
-                    let mut send = |conn: &mut Option<Connection>| -> Option<f64> {
-                        last_ts = now_ms().max(last_ts + 1);
-                        let req = signed_request(e, call, &client, last_ts);
-                        let t = Instant::now();
-                        let c = conn.as_mut()?;
-                        match c.exchange(&req) {
-                            Ok(a) if a.status == 200 => Some(t.elapsed().as_secs_f64() * 1000.0),
-                            Ok(_) => None,
-                            Err(_) => {
-                                *conn = Connection::open(&e.addr).ok();
-                                None
+                    let mut phases = Phases::default();
+                    let mut send =
+                        |conn: &mut Option<Connection>, phases: &mut Phases| -> Option<f64> {
+                            last_ts = now_ms().max(last_ts + 1);
+                            let req = signed_request(e, call, &client, last_ts);
+                            let t = Instant::now();
+                            let c = conn.as_mut()?;
+                            match c.exchange(&req) {
+                                // Only a success envelope counts as an answer.
+                                Ok(a)
+                                    if a.status == 200
+                                        && a.body.windows(9).any(|w| w == b"\"ok\":true") =>
+                                {
+                                    let ms = t.elapsed().as_secs_f64() * 1000.0;
+                                    if let Some(h) = &a.server_timing {
+                                        phases.add(h);
+                                    }
+                                    Some(ms)
+                                }
+                                Ok(_) => None,
+                                Err(_) => {
+                                    *conn = Connection::open(&e.addr).ok();
+                                    None
+                                }
                             }
-                        }
-                    };
+                        };
                     for _ in 0..warmup.div_ceil(conns) {
-                        send(&mut conn);
+                        send(&mut conn, &mut Phases::default());
                     }
                     barrier.wait();
                     let started = Instant::now();
                     let mut lat = Vec::new();
                     let mut failed = 0;
                     while started.elapsed() < length {
-                        match send(&mut conn) {
+                        match send(&mut conn, &mut phases) {
                             Some(ms) => lat.push(ms),
                             None => failed += 1,
                         }
                     }
-                    (lat, failed)
+                    (lat, failed, phases)
                 })
             })
             .collect();
         barrier.wait();
         let cpu_before = cpu_seconds();
         let started = Instant::now();
-        let results: Vec<(Vec<f64>, usize)> = handles
+        let results: Vec<(Vec<f64>, usize, Phases)> = handles
             .into_iter()
             .map(|h| h.join().unwrap_or_default())
             .collect();
@@ -183,9 +244,11 @@ fn pass(e: &Endpoint, call: &Call<'_>, conns: usize, seconds: f64, warmup: usize
     });
     let mut lat = Vec::new();
     let mut failed = 0;
-    for (l, f) in results {
+    let mut phases = Phases::default();
+    for (l, f, p) in results {
         lat.extend(l);
         failed += f;
+        phases.merge(p);
     }
     lat.sort_by(f64::total_cmp);
     let secs = elapsed.as_secs_f64();
@@ -201,6 +264,7 @@ fn pass(e: &Endpoint, call: &Call<'_>, conns: usize, seconds: f64, warmup: usize
         p99_ms: percentile(&lat, 99.0),
         max_ms: lat.last().copied().unwrap_or(f64::NAN),
         client_cpu_cores: cpu / secs,
+        phases: phases.means(lat.len()),
     }
 }
 
@@ -264,6 +328,18 @@ pub fn run(base_url: &str, secret: &str, args: &LoadArgs) -> ExitCode {
                 return ExitCode::FAILURE;
             }
         }
+        if !r.phases.is_empty() {
+            let total: f64 = r.phases.iter().map(|(_, ms)| ms).sum();
+            let line: Vec<String> = r
+                .phases
+                .iter()
+                .map(|(name, ms)| format!("{name} {ms:.3}"))
+                .collect();
+            println!(
+                "      server phases, mean ms: {} (total {total:.3})",
+                line.join(", ")
+            );
+        }
         any_failed |= r.failed > 0 || r.ok == 0;
     }
     if any_failed {
@@ -285,6 +361,20 @@ mod tests {
         assert_eq!(percentile(&v, 100.0), 100.0);
         assert_eq!(percentile(&[7.0], 99.0), 7.0);
         assert!(percentile(&[], 50.0).is_nan());
+    }
+
+    #[test]
+    fn phases_average_over_answers() {
+        let mut a = Phases::default();
+        a.add("read;dur=1.0, verify;dur=0.5");
+        a.add("read;dur=3.0, bogus, verify;desc=x");
+        let mut b = Phases::default();
+        b.add("read;dur=2.0");
+        a.merge(b);
+        assert_eq!(
+            a.means(4),
+            [("read".to_string(), 1.5), ("verify".to_string(), 0.125)]
+        );
     }
 
     #[test]

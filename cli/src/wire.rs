@@ -13,6 +13,8 @@ pub struct Connection {
 pub struct Answer {
     pub status: u16,
     pub body: Vec<u8>,
+    /// The `Server-Timing` header, when the server sent one.
+    pub server_timing: Option<String>,
 }
 
 impl Connection {
@@ -41,6 +43,7 @@ impl Connection {
             .ok_or_else(|| bad(format!("bad status line {line:?}")))?;
         let mut length = None;
         let mut chunked = false;
+        let mut server_timing = None;
         loop {
             line.clear();
             self.read_line(&mut line)?;
@@ -54,6 +57,8 @@ impl Connection {
                     length = value.parse::<usize>().ok();
                 } else if name.eq_ignore_ascii_case("transfer-encoding") {
                     chunked = value.eq_ignore_ascii_case("chunked");
+                } else if name.eq_ignore_ascii_case("server-timing") {
+                    server_timing = Some(value.to_string());
                 }
             }
         }
@@ -64,7 +69,11 @@ impl Connection {
             self.reader.read_exact(&mut body)?;
             body
         };
-        Ok(Answer { status, body })
+        Ok(Answer {
+            status,
+            body,
+            server_timing,
+        })
     }
 
     fn read_chunked(&mut self) -> io::Result<Vec<u8>> {
@@ -132,7 +141,7 @@ mod tests {
             let (mut s, _) = listener.accept().unwrap();
             let mut buf = [0u8; 4096];
             for answer in [
-                "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello".to_string(),
+                "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nServer-Timing: a;dur=1\r\n\r\nhello".to_string(),
                 "HTTP/1.1 413 Payload Too Large\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n".to_string(),
             ] {
                 let _ = s.read(&mut buf).unwrap();
@@ -143,6 +152,7 @@ mod tests {
         let req = request("POST", "/x", "h", &[("x-a", "1")], b"{}");
         let a = c.exchange(&req).unwrap();
         assert_eq!((a.status, a.body.as_slice()), (200, b"hello".as_slice()));
+        assert_eq!(a.server_timing.as_deref(), Some("a;dur=1"));
         let b = c.exchange(&req).unwrap();
         assert_eq!((b.status, b.body.as_slice()), (413, b"abcde".as_slice()));
         server.join().unwrap();

@@ -6,7 +6,7 @@
 
 use edgedesk_core::ids::validate_id;
 use edgedesk_core::signing::{
-    CallHeaders, MAX_SKEW_MS, Policy, Target, sign_call, sign_call_v1, verify_call,
+    CallHeaders, CallKey, MAX_SKEW_MS, Policy, Target, sign_call, sign_call_v1, verify_call,
 };
 use libfuzzer_sys::fuzz_target;
 
@@ -21,6 +21,7 @@ type Input<'a> = (
 );
 
 fuzz_target!(|input: Input| {
+    let keys: Vec<CallKey> = SECRETS.iter().filter_map(|s| CallKey::new(s)).collect();
     let ((raw_ts, raw_client, raw_sig), (offset, client, path, mode), other, body) = input;
     let policy = Policy {
         accept_v1: mode & 1 == 1,
@@ -37,7 +38,7 @@ fuzz_target!(|input: Input| {
         client: Some(raw_client),
         signature: Some(raw_sig),
     };
-    if let Ok(v) = verify_call(&SECRETS, headers, target, body, NOW, policy) {
+    if let Ok(v) = verify_call(&keys, headers, target, body, NOW, policy) {
         assert!(SECRETS.iter().any(|k| {
             sign_call(k, v.timestamp_ms, raw_client, target, body) == raw_sig
                 || sign_call_v1(k, v.timestamp_ms, raw_client, body) == raw_sig
@@ -62,7 +63,7 @@ fuzz_target!(|input: Input| {
         && (ts - NOW).abs() <= MAX_SKEW_MS
         && validate_id(client).is_ok()
         && (!v1 || (policy.accept_v1 && !client.contains('.')));
-    let verified = verify_call(&SECRETS, genuine, target, body, NOW, policy);
+    let verified = verify_call(&keys, genuine, target, body, NOW, policy);
     assert_eq!(verified.is_ok(), acceptable, "{verified:?}");
     if !acceptable {
         return;
@@ -73,7 +74,7 @@ fuzz_target!(|input: Input| {
         0 => (
             other != path && !v1,
             verify_call(
-                &SECRETS,
+                &keys,
                 genuine,
                 Target {
                     method: "POST",
@@ -87,7 +88,7 @@ fuzz_target!(|input: Input| {
         1 => (
             !v1,
             verify_call(
-                &SECRETS,
+                &keys,
                 genuine,
                 Target {
                     method: "PUT",
@@ -100,12 +101,12 @@ fuzz_target!(|input: Input| {
         ),
         2 => (
             !other.is_empty(),
-            verify_call(&SECRETS, genuine, target, &changed_body, NOW, policy),
+            verify_call(&keys, genuine, target, &changed_body, NOW, policy),
         ),
         _ => (
             other != client,
             verify_call(
-                &SECRETS,
+                &keys,
                 CallHeaders {
                     client: Some(other),
                     ..genuine

@@ -2,7 +2,7 @@
 //! map, every SQL insert succeeds, no network, a fixed clock.
 
 use edgedesk_kernel::platform::*;
-use edgedesk_kernel::{Request, Response, Routes, serve};
+use edgedesk_kernel::{Request, Response, RouteInfo, Routes, serve};
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -24,6 +24,49 @@ thread_local! {
 /// Serves a request as the Worker would.
 pub fn send(p: &FuzzPlatform, req: Request) -> Response {
     APP.with(|app| futures::executor::block_on(serve(app, &|_| p.clone(), req)))
+}
+
+/// Every route the Worker serves, from its table: fuzz targets that take
+/// routes from here cover a new product's routes as soon as it joins.
+pub fn routes() -> Vec<RouteInfo> {
+    APP.with(|app| app.iter().map(|r| r.info).collect())
+}
+
+thread_local! {
+    /// The Worker's own `/openapi.json`.
+    static DOCUMENT: serde_json::Value = {
+        let res = send(&FuzzPlatform::default(), Request::new("GET", "/openapi.json"));
+        serde_json::from_slice(&res.body).expect("the API document")
+    };
+}
+
+/// The statuses the API document gives for a route's operation.
+pub fn documented_statuses(route: &RouteInfo) -> Vec<u16> {
+    DOCUMENT.with(|doc| {
+        doc["paths"][route.path][route.method.to_ascii_lowercase()]["responses"]
+            .as_object()
+            .map(|r| r.keys().filter_map(|k| k.parse().ok()).collect())
+            .unwrap_or_default()
+    })
+}
+
+/// Signs a request as a client of `fuzz-secret` would (v2).
+pub fn sign(req: Request) -> Request {
+    let target = req.target().into_owned();
+    let body = req.body.clone().unwrap_or_default();
+    let sig = edgedesk_core::signing::sign_call(
+        b"fuzz-secret",
+        NOW_MS,
+        "fuzz",
+        edgedesk_core::signing::Target {
+            method: &req.method,
+            path: &target,
+        },
+        &body,
+    );
+    req.with_header("x-timestamp", &NOW_MS.to_string())
+        .with_header("x-client", "fuzz")
+        .with_header("x-signature", &sig)
 }
 
 impl BlobStore for FuzzPlatform {

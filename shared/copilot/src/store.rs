@@ -2,8 +2,8 @@
 //! the copilot database's `documents` table on Spin).
 
 use edgedesk_core::envelope::ApiError;
-use edgedesk_kernel::deadline;
 use edgedesk_kernel::platform::{BlobStore, Clock, MAX_BLOB_BYTES};
+use edgedesk_kernel::{deadline, timing};
 use serde::de::DeserializeOwned;
 
 /// Which document a tool needs.
@@ -43,6 +43,7 @@ where
                 "reading {what} data for customer '{customer_id}' took longer than {timeout_ms} ms"
             ))
         })?;
+    timing::mark("store");
     let bytes = fetched
         .map_err(|e| {
             ApiError::failure(if e.too_large {
@@ -54,9 +55,17 @@ where
             })
         })?
         .ok_or_else(|| ApiError::missing(format!("no {what} data for customer '{customer_id}'")))?;
-    serde_json::from_slice(&bytes).map_err(|_| {
-        ApiError::failure(format!(
-            "stored {what} data for customer '{customer_id}' is unreadable"
-        ))
-    })
+    // One UTF-8 check over the whole document, rather than one per string
+    // value as a byte-slice parse does.
+    let text = std::str::from_utf8(&bytes);
+    let parsed = text
+        .ok()
+        .and_then(|t| serde_json::from_str(t).ok())
+        .ok_or_else(|| {
+            ApiError::failure(format!(
+                "stored {what} data for customer '{customer_id}' is unreadable"
+            ))
+        });
+    timing::mark("parse");
+    parsed
 }

@@ -542,3 +542,79 @@ fn an_invalid_health_weights_setting_fails_every_scoring_tool() {
         );
     }
 }
+
+/// Sends the same signed request twice, as a replaying attacker would.
+fn send_twice(p: &TestPlatform, tool: &str, body: Value) -> [(u16, Value); 2] {
+    let body = body.to_string();
+    let path = format!("/tools/{tool}");
+    let target = Target {
+        method: "POST",
+        path: &path,
+    };
+    let ts = p.now.get();
+    let sig = sign_call(b"dev-secret", ts, "agent", target, body.as_bytes());
+    let req = Request::new("POST", &path)
+        .with_header("X-Timestamp", &ts.to_string())
+        .with_header("X-Client", "agent")
+        .with_header("X-Signature", &sig)
+        .with_body(body);
+    [0, 1].map(|_| {
+        let res = p.handle(&support::app(), req.clone());
+        (res.status, serde_json::from_slice(&res.body).unwrap())
+    })
+}
+
+#[test]
+fn a_read_overlapping_its_replay_record_still_answers_a_replay_with_401() {
+    let p = with_sample_data();
+    let [first, again] = send_twice(&p, "calculate_health", json!({"customerId": "acme-001"}));
+    assert_eq!(first.0, 200, "{}", first.1);
+    assert_eq!(again.0, 401, "{}", again.1);
+    assert!(
+        again.1["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("already accepted")
+    );
+}
+
+#[test]
+fn a_read_whose_replay_record_fails_is_not_answered() {
+    let p = with_sample_data();
+    p.scoped(&edgedesk_copilot::PRODUCT)
+        .with_db(|db| db.execute_batch("DROP TABLE seen_calls"))
+        .unwrap()
+        .unwrap();
+    let (status, v) = call(&p, "get_contract_info", json!({"customerId": "acme-001"}));
+    assert_eq!(status, 500, "{v}");
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("replay protection")
+    );
+}
+
+#[test]
+fn nothing_is_read_before_the_signature_checks_out() {
+    let p = with_sample_data();
+    // Were the handler started, this read would never finish.
+    p.blob_hangs.set(true);
+    let req = Request::new("POST", "/tools/calculate_health")
+        .with_header("X-Timestamp", &p.now.get().to_string())
+        .with_header("X-Client", "agent")
+        .with_header("X-Signature", &format!("v2={}", "0".repeat(64)))
+        .with_body(r#"{"customerId":"acme-001"}"#);
+    assert_eq!(p.handle(&support::app(), req).status, 401);
+}
+
+#[test]
+fn a_replayed_generator_call_never_reaches_the_llm() {
+    let p = llm_platform();
+    // A refused draft is not cached, so a second run would ask again.
+    p.on_http(|_| chat(json!({"subject": "Hello Globex", "body": "Usage rose 300%."})));
+    let body = json!({"customerId": "globex-002", "params": {"purpose": "check_in"}});
+    let [first, again] = send_twice(&p, "generate_email", body);
+    assert_eq!((first.0, again.0), (200, 401));
+    assert_eq!(p.http_calls.borrow().len(), 1);
+}

@@ -77,15 +77,27 @@ fn signed_prefix(
     }
 }
 
+/// A secret made ready to sign and verify: HMAC's two key blocks are
+/// hashed once here, so each call hashes only its own bytes.
+#[derive(Clone)]
+pub struct CallKey(HmacSha256);
+
+impl CallKey {
+    /// `None` for an empty secret, which would sign nothing worth trusting.
+    pub fn new(secret: &[u8]) -> Option<Self> {
+        (!secret.is_empty()).then(|| CallKey(new_mac(secret)))
+    }
+}
+
 fn call_mac(
-    key: &[u8],
+    key: &CallKey,
     scheme: Scheme,
     target: Target<'_>,
     timestamp: &str,
     client: &str,
     body: &[u8],
 ) -> HmacSha256 {
-    let mut mac = new_mac(key);
+    let mut mac = key.0.clone();
     signed_prefix(scheme, target, timestamp, client, |part| mac.update(part));
     mac.update(body);
     mac
@@ -100,7 +112,8 @@ pub fn sign_call(
     body: &[u8],
 ) -> alloc::string::String {
     let ts = itoa(timestamp_ms);
-    let mac = call_mac(secret, Scheme::V2, target, &ts, client, body);
+    let key = CallKey(new_mac(secret));
+    let mac = call_mac(&key, Scheme::V2, target, &ts, client, body);
     let mut out = alloc::string::String::from(V2_PREFIX);
     out.push_str(&hex::encode(mac.finalize().into_bytes()));
     out
@@ -118,8 +131,9 @@ pub fn sign_call_v1(
         method: "",
         path: "",
     };
+    let key = CallKey(new_mac(secret));
     hex::encode(
-        call_mac(secret, Scheme::V1, unbound, &ts, client, body)
+        call_mac(&key, Scheme::V1, unbound, &ts, client, body)
             .finalize()
             .into_bytes(),
     )
@@ -203,10 +217,10 @@ pub struct Policy {
     pub accept_v1: bool,
 }
 
-/// Checks headers, timestamp window and signature against every secret
+/// Checks headers, timestamp window and signature against every key
 /// (several are live during a rotation). Comparison is constant-time.
 pub fn verify_call<'a>(
-    secrets: &[&[u8]],
+    keys: &[CallKey],
     headers: CallHeaders<'a>,
     target: Target<'_>,
     body: &[u8],
@@ -240,18 +254,15 @@ pub fn verify_call<'a>(
         return Err(AuthError::Future);
     }
 
-    let usable = secrets.iter().filter(|s| !s.is_empty());
-    let mut any_secret = false;
+    if keys.is_empty() {
+        return Err(AuthError::NoSecret);
+    }
     let mut matched = false;
-    for secret in usable {
-        any_secret = true;
-        // Check every secret so timing does not depend on which one matched.
-        matched |= call_mac(secret, scheme, target, timestamp, client, body)
+    for key in keys {
+        // Check every key so timing does not depend on which one matched.
+        matched |= call_mac(key, scheme, target, timestamp, client, body)
             .verify_slice(&signature)
             .is_ok();
-    }
-    if !any_secret {
-        return Err(AuthError::NoSecret);
     }
     if !matched {
         return Err(AuthError::BadSignature);
@@ -346,6 +357,10 @@ mod tests {
     }
 
     const NOW: i64 = 1_763_700_000_000;
+
+    fn keys(secrets: &[&[u8]]) -> Vec<CallKey> {
+        secrets.iter().filter_map(|s| CallKey::new(s)).collect()
+    }
     const HEALTH: Target = Target {
         method: "POST",
         path: "/tools/calculate_health",
@@ -363,7 +378,7 @@ mod tests {
 
     fn check(secrets: &[&[u8]], ts: &str, sig: &str, body: &[u8]) -> Result<i64, AuthError> {
         verify_call(
-            secrets,
+            &keys(secrets),
             headers(ts, "agent-1", sig),
             HEALTH,
             body,
@@ -426,7 +441,7 @@ mod tests {
         ];
         for target in elsewhere {
             let res = verify_call(
-                &[b"k"],
+                &keys(&[b"k"]),
                 headers(&ts, "agent-1", &sig),
                 target,
                 b"{}",
@@ -436,7 +451,7 @@ mod tests {
             assert_eq!(res, Err(AuthError::BadSignature), "{target:?}");
         }
         let res = verify_call(
-            &[b"k"],
+            &keys(&[b"k"]),
             headers(&ts, "agent-2", &sig),
             HEALTH,
             b"{}",
@@ -451,7 +466,7 @@ mod tests {
         let ts = NOW.to_string();
         let v1 = sign_call_v1(b"k", NOW, "agent-1", b"{}");
         let res = verify_call(
-            &[b"k"],
+            &keys(&[b"k"]),
             headers(&ts, "agent-1", &v1),
             HEALTH,
             b"{}",
@@ -460,7 +475,7 @@ mod tests {
         );
         assert_eq!(res, Err(AuthError::V1Refused));
         let ok = verify_call(
-            &[b"k"],
+            &keys(&[b"k"]),
             headers(&ts, "agent-1", &v1),
             HEALTH,
             b"{}",
@@ -471,12 +486,19 @@ mod tests {
         // "ts.a.b.c" reads as client "a", body "b.c" or client "a.b", body "c".
         let a = sign_call_v1(b"k", NOW, "a", b"b.c");
         assert_eq!(a, sign_call_v1(b"k", NOW, "a.b", b"c"));
-        let res = verify_call(&[b"k"], headers(&ts, "a.b", &a), HEALTH, b"c", NOW, BOTH);
+        let res = verify_call(
+            &keys(&[b"k"]),
+            headers(&ts, "a.b", &a),
+            HEALTH,
+            b"c",
+            NOW,
+            BOTH,
+        );
         assert_eq!(res, Err(AuthError::DottedV1Client));
         // v2 clients may hold dots: newlines separate v2 fields.
         let v2 = sign_call(b"k", NOW, "a.b", HEALTH, b"c");
         let ok = verify_call(
-            &[b"k"],
+            &keys(&[b"k"]),
             headers(&ts, "a.b", &v2),
             HEALTH,
             b"c",
@@ -552,9 +574,23 @@ mod tests {
                 "{bad_sig:?}"
             );
         }
-        let missing = verify_call(&[b"k"], CallHeaders::default(), HEALTH, b"x", NOW, BOTH);
+        let missing = verify_call(
+            &keys(&[b"k"]),
+            CallHeaders::default(),
+            HEALTH,
+            b"x",
+            NOW,
+            BOTH,
+        );
         assert_eq!(missing, Err(AuthError::MissingHeader("X-Timestamp")));
-        let bad_client = verify_call(&[b"k"], headers(&ts, "a/b", &sig), HEALTH, b"x", NOW, BOTH);
+        let bad_client = verify_call(
+            &keys(&[b"k"]),
+            headers(&ts, "a/b", &sig),
+            HEALTH,
+            b"x",
+            NOW,
+            BOTH,
+        );
         assert!(matches!(bad_client, Err(AuthError::MalformedClient(_))));
     }
 

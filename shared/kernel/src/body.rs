@@ -20,7 +20,11 @@ pub fn bytes(req: &Request) -> Result<&[u8], ApiError> {
 /// The body as a JSON object whose fields are all among `fields`.
 /// `shape` says what the object should hold, for the error messages.
 pub fn object(req: &Request, fields: &[&str], shape: &str) -> Result<Map<String, Value>, ApiError> {
-    let parsed: Value = serde_json::from_slice(bytes(req)?)
+    // Text first, then JSON from text: every JSON reader here reads `&str`,
+    // so a component links one parser, not one per input type.
+    let text = std::str::from_utf8(bytes(req)?)
+        .map_err(|_| ApiError::invalid("request body is not valid JSON: it is not UTF-8"))?;
+    let parsed: Value = serde_json::from_str(text)
         .map_err(|e| ApiError::invalid(format!("request body is not valid JSON: {e}")))?;
     let Value::Object(obj) = parsed else {
         return Err(ApiError::invalid(format!(

@@ -38,11 +38,6 @@ pub async fn allowed_origin(config: &impl Config) -> Option<String> {
     non_empty(config, "ALLOWED_ORIGIN").await
 }
 
-/// `HMAC_SECRET`: one secret, or several comma-separated during rotation.
-pub async fn hmac_secrets(config: &impl Config) -> Vec<String> {
-    list(config, "HMAC_SECRET").await
-}
-
 /// A yes/no setting: `true`, `1` or `yes` (any case) mean yes.
 pub async fn flag(config: &impl Config, name: &str) -> bool {
     non_empty(config, name)

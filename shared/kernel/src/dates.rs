@@ -4,7 +4,7 @@
 //! component that reads a date; these paths avoid it.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use serde::{Deserialize, Deserializer, de::Error};
+use serde::{Deserializer, de::Error, de::Visitor};
 
 /// `YYYY-MM-DD`, a real calendar day.
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
@@ -27,28 +27,68 @@ pub fn parse_timestamp(s: &str) -> Option<DateTime<Utc>> {
         .map(|t| t.with_timezone(&Utc))
 }
 
+/// Reads a string field through `parse` without allocating a copy of it:
+/// a usage export holds a date per day, read on every call.
+struct Text<T> {
+    parse: fn(&str) -> Option<T>,
+    expected: &'static str,
+}
+
+impl<T> Visitor<'_> for Text<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.expected)
+    }
+
+    fn visit_str<E: Error>(self, s: &str) -> Result<T, E> {
+        (self.parse)(s).ok_or_else(|| E::custom(format_args!("expected {}", self.expected)))
+    }
+}
+
 /// `#[serde(deserialize_with = "edgedesk_kernel::dates::date")]`
 pub fn date<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
-    let s = String::deserialize(d)?;
-    parse_date(&s).ok_or_else(|| D::Error::custom("expected a date as YYYY-MM-DD"))
+    d.deserialize_str(Text {
+        parse: parse_date,
+        expected: "a date as YYYY-MM-DD",
+    })
 }
 
 /// `#[serde(deserialize_with = "edgedesk_kernel::dates::timestamp")]`
 pub fn timestamp<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Error> {
-    let s = String::deserialize(d)?;
-    parse_timestamp(&s).ok_or_else(|| D::Error::custom("expected an RFC 3339 timestamp"))
+    d.deserialize_str(Text {
+        parse: parse_timestamp,
+        expected: "an RFC 3339 timestamp",
+    })
 }
 
 /// `#[serde(default, deserialize_with = "edgedesk_kernel::dates::optional_timestamp")]`
 pub fn optional_timestamp<'de, D: Deserializer<'de>>(
     d: D,
 ) -> Result<Option<DateTime<Utc>>, D::Error> {
-    match Option::<String>::deserialize(d)? {
-        None => Ok(None),
-        Some(s) => parse_timestamp(&s)
-            .map(Some)
-            .ok_or_else(|| D::Error::custom("expected an RFC 3339 timestamp or null")),
+    struct Optional;
+    impl<'de> Visitor<'de> for Optional {
+        type Value = Option<DateTime<Utc>>;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("an RFC 3339 timestamp or null")
+        }
+
+        fn visit_none<E: Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_unit<E: Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            timestamp(d)
+                .map(Some)
+                .map_err(|_| D::Error::custom("expected an RFC 3339 timestamp or null"))
+        }
     }
+    d.deserialize_option(Optional)
 }
 
 #[cfg(test)]

@@ -79,7 +79,8 @@ where
     // plain Value: a typed entry would add its own parser to every
     // component that generates text.
     if let Ok(Some(hit)) = p.kv_get(&key).await
-        && let Ok(entry) = serde_json::from_slice::<Value>(&hit)
+        && let Ok(text) = std::str::from_utf8(&hit)
+        && let Ok(entry) = serde_json::from_str::<Value>(text)
         && entry["expiresAtMs"]
             .as_i64()
             .is_some_and(|t| t > p.now_ms())
@@ -148,7 +149,7 @@ where
 /// Pulls `choices[0].message.content` and parses it as a JSON object,
 /// tolerating a Markdown code fence around it.
 fn parse_answer(body: &[u8]) -> Option<Value> {
-    let reply: Value = serde_json::from_slice(body).ok()?;
+    let reply: Value = serde_json::from_str(std::str::from_utf8(body).ok()?).ok()?;
     let content = reply
         .pointer("/choices/0/message/content")?
         .as_str()?

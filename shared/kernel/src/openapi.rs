@@ -85,7 +85,9 @@ fn operation(route: &RouteInfo, documented: Option<&Value>) -> Value {
     }
     op["security"] = match route.auth {
         Auth::Public => json!([]),
-        Auth::Signed => json!([{"timestamp": [], "client": [], "signature": []}]),
+        Auth::Signed | Auth::SignedRead => {
+            json!([{"timestamp": [], "client": [], "signature": []}])
+        }
     };
     let mut responses = json!({"200": {"description": "OK"}});
     if let Some(Value::Object(doc)) = documented {

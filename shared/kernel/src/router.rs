@@ -64,6 +64,11 @@ pub enum Auth {
     /// An HMAC-signed call (`X-Timestamp`, `X-Client`, `X-Signature`),
     /// accepted once.
     Signed,
+    /// A signed call to a route that only reads: once the signature checks
+    /// out, the handler runs while the replay record is written, and its
+    /// answer is dropped if the call was a replay. Never for a route that
+    /// writes or calls out (an LLM costs money per call).
+    SignedRead,
 }
 
 /// What the API documentation says of a route.
@@ -278,21 +283,28 @@ async fn respond<S: Scope>(
     around(&p, req, async {
         match found {
             Found::Route(route, params) => {
-                let allowed = match route.info.auth {
-                    Auth::Public => Ok(()),
-                    Auth::Signed => signed::check(&p, req).await,
+                let call = Call {
+                    p: &p,
+                    req,
+                    params: &params,
+                    api,
                 };
-                match allowed {
-                    Ok(()) => {
-                        let call = Call {
-                            p: &p,
-                            req,
-                            params: &params,
-                            api,
-                        };
-                        (route.handler)(call).await
-                    }
-                    Err(e) => Response::error(&e),
+                match route.info.auth {
+                    Auth::Public => (route.handler)(call).await,
+                    Auth::Signed => match signed::check(&p, req).await {
+                        Ok(()) => (route.handler)(call).await,
+                        Err(e) => Response::error(&e),
+                    },
+                    Auth::SignedRead => match signed::verify(&p, req).await {
+                        Ok(verified) => {
+                            let recorded = signed::record(&p, &verified);
+                            match futures::join!(recorded, (route.handler)(call)) {
+                                (Ok(()), answer) => answer,
+                                (Err(e), _) => Response::error(&e),
+                            }
+                        }
+                        Err(e) => Response::error(&e),
+                    },
                 }
             }
             Found::NoMethod(allow) => not_allowed(&req.method, &allow),

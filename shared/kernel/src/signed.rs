@@ -8,8 +8,13 @@ use crate::deadline;
 use crate::http::Request;
 use crate::platform::{Clock, Config, SqlStore};
 use crate::replay::{self, Replay};
+use crate::timing;
 use edgedesk_core::envelope::ApiError;
-use edgedesk_core::signing::{AuthError, CallHeaders, Policy, Target, verify_call};
+use edgedesk_core::signing::{
+    AuthError, CallHeaders, CallKey, Policy, Target, VerifiedCall, verify_call,
+};
+use std::cell::RefCell;
+use std::rc::Rc;
 
 /// Bound on recording a signature before the call is refused.
 pub const REPLAY_TIMEOUT_MS: u64 = 3_000;
@@ -19,13 +24,24 @@ pub const REPLAY_TIMEOUT_MS: u64 = 3_000;
 /// database of the product the platform is scoped to. The seed's v1
 /// signatures are accepted only when `ACCEPT_V1_SIGNATURES` is true.
 pub async fn check<P: SqlStore + Clock + Config>(p: &P, req: &Request) -> Result<(), ApiError> {
+    let verified = verify(p, req).await?;
+    record(p, &verified).await
+}
+
+/// The signature check alone: headers, window and HMAC, no store.
+pub async fn verify<'r, P: Clock + Config>(
+    p: &P,
+    req: &'r Request,
+) -> Result<VerifiedCall<'r>, ApiError> {
     let body = body::bytes(req)?;
-    let secrets = config::hmac_secrets(p).await;
-    let secrets: Vec<&[u8]> = secrets.iter().map(|s| s.as_bytes()).collect();
+    let keys = keys(
+        config::non_empty(p, "HMAC_SECRET")
+            .await
+            .unwrap_or_default(),
+    );
     let policy = Policy {
         accept_v1: config::flag(p, "ACCEPT_V1_SIGNATURES").await,
     };
-    let now = p.now_ms();
     let headers = CallHeaders {
         timestamp: req.header("x-timestamp"),
         client: req.header("x-client"),
@@ -36,8 +52,23 @@ pub async fn check<P: SqlStore + Clock + Config>(p: &P, req: &Request) -> Result
         method: &req.method,
         path: &path,
     };
-    let verified = verify_call(&secrets, headers, target, body, now, policy).map_err(auth_error)?;
-    match deadline::within(p, REPLAY_TIMEOUT_MS, replay::record(p, &verified, now)).await {
+    timing::mark("config");
+    let verified =
+        verify_call(&keys, headers, target, body, p.now_ms(), policy).map_err(auth_error);
+    timing::mark("verify");
+    verified
+}
+
+/// Records a verified call, so it is accepted once; `Err` for a replay or
+/// when the record cannot be written.
+pub async fn record<P: SqlStore + Clock>(
+    p: &P,
+    verified: &VerifiedCall<'_>,
+) -> Result<(), ApiError> {
+    let now = p.now_ms();
+    let recorded = deadline::within(p, REPLAY_TIMEOUT_MS, replay::record(p, verified, now)).await;
+    timing::mark("replay");
+    match recorded {
         Ok(Ok(Replay::Fresh)) => Ok(()),
         Ok(Ok(Replay::Seen)) => Err(ApiError::unauthorized(
             "this signed request was already accepted; sign every call afresh",
@@ -52,6 +83,26 @@ pub async fn check<P: SqlStore + Clock + Config>(p: &P, req: &Request) -> Result
         )
         .with_status(503)),
     }
+}
+
+/// The keys for `HMAC_SECRET` (comma-separated during a rotation),
+/// prepared once per setting and reused by every call the isolate or
+/// instance serves.
+fn keys(setting: String) -> Rc<[CallKey]> {
+    thread_local! {
+        static PREPARED: RefCell<Option<(String, Rc<[CallKey]>)>> = const { RefCell::new(None) };
+    }
+    PREPARED.with_borrow_mut(|prepared| match prepared {
+        Some((s, keys)) if *s == setting => keys.clone(),
+        _ => {
+            let keys: Rc<[CallKey]> = setting
+                .split(',')
+                .filter_map(|s| CallKey::new(s.trim().as_bytes()))
+                .collect();
+            *prepared = Some((setting, keys.clone()));
+            keys
+        }
+    })
 }
 
 fn auth_error(e: AuthError) -> ApiError {

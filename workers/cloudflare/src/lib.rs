@@ -6,7 +6,7 @@
 
 mod platform;
 
-use edgedesk_kernel::Routes;
+use edgedesk_kernel::{Routes, timing};
 use platform::CloudflarePlatform;
 use std::sync::LazyLock;
 use worker::{Context, Env, Request, Response, Result, event};
@@ -16,10 +16,23 @@ static APP: LazyLock<Routes<CloudflarePlatform>> = LazyLock::new(edgedesk_app::r
 
 #[event(fetch)]
 async fn fetch(mut req: Request, env: Env, _ctx: Context) -> Result<Response> {
+    let timed = env
+        .var("SERVER_TIMING")
+        .is_ok_and(|v| v.to_string() == "true");
+    if timed {
+        timing::start(worker::js_sys::Date::now);
+    }
     let request = to_kernel_request(&mut req).await;
+    timing::mark("read");
     let scope = |product| CloudflarePlatform::new(env.clone(), product);
     let response = edgedesk_kernel::serve(&APP, &scope, request).await;
-    to_worker_response(response)
+    timing::mark("route");
+    let mut response = to_worker_response(response)?;
+    timing::mark("write");
+    if let Some(phases) = timing::finish() {
+        response.headers_mut().set("server-timing", &phases)?;
+    }
+    Ok(response)
 }
 
 async fn to_kernel_request(req: &mut Request) -> edgedesk_kernel::Request {
@@ -36,6 +49,19 @@ async fn to_kernel_request(req: &mut Request) -> edgedesk_kernel::Request {
     // Bodies are read only where a route takes one, and never past the cap.
     if matches!(method.as_str(), "POST" | "PUT" | "PATCH") {
         let declared = out.header("content-length").map(str::to_string);
+        // A declared length within the cap is exactly what arrives (HTTP
+        // framing holds the client to it): one read, not a stream of chunks.
+        let within_cap = declared
+            .as_deref()
+            .and_then(|d| d.parse::<usize>().ok())
+            .is_some_and(|n| n <= edgedesk_kernel::MAX_BODY_BYTES);
+        if within_cap {
+            out.body = req
+                .bytes()
+                .await
+                .map_err(|_| edgedesk_kernel::BodyError::Unreadable);
+            return out;
+        }
         out.body = match req.stream() {
             Ok(mut stream) => {
                 let body =

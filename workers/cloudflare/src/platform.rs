@@ -2,6 +2,8 @@
 //! product: SQL goes to that product's own D1 binding.
 
 use edgedesk_kernel::platform::*;
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::time::Duration;
 use worker::wasm_bindgen::JsValue;
 use worker::{Delay, Env, Fetch, Method, RequestInit, console_error};
@@ -158,13 +160,25 @@ impl HttpClient for CloudflarePlatform {
 }
 
 impl Config for CloudflarePlatform {
+    /// Variables and secrets are fixed for an isolate's life (a new value
+    /// means a new deployment, and new isolates), so each is read from the
+    /// environment once and kept.
     async fn var(&self, name: &str) -> Option<String> {
+        thread_local! {
+            static READ: RefCell<HashMap<String, Option<String>>> = RefCell::default();
+        }
+        if let Some(known) = READ.with_borrow(|read| read.get(name).cloned()) {
+            return known;
+        }
         // Plain variables and secrets both arrive as string bindings.
-        self.env
+        let value = self
+            .env
             .var(name)
             .map(|v| v.to_string())
             .or_else(|_| self.env.secret(name).map(|s| s.to_string()))
-            .ok()
+            .ok();
+        READ.with_borrow_mut(|read| read.insert(name.to_string(), value.clone()));
+        value
     }
 }
 
