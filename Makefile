@@ -29,7 +29,7 @@ LINTED = RUSTC_WORKSPACE_WRAPPER="$$(rustup which clippy-driver)" CLIPPY_ARGS=-D
 # share are compiled once.
 INSTALL := CARGO_TARGET_DIR=$(CURDIR)/target/tools cargo install
 
-.PHONY: help dev test build worker-sizes spin-build spin-data spin-latency tools fmt-check lint openapi bench load smoke fuzz clean
+.PHONY: help dev test api-fuzz build worker-sizes spin-build spin-data spin-latency tools fmt-check lint openapi bench load smoke fuzz clean
 
 help:
 	@echo "make dev    serve the Worker on http://127.0.0.1:8787 with sample data"
@@ -125,6 +125,13 @@ test: fmt-check build spin-build
 	# Unit, property, product, API-description and end-to-end tests: in-process,
 	# on workerd, and on the Spin components on the embedded wasmtime host.
 	$(LINTED) cargo test --workspace --exclude edgedesk-worker --all-targets
+	# API fuzzing: Schemathesis against /openapi.json on workerd, bounded.
+	tests/api/run.sh $(API_EXAMPLES)
+
+## Longer API fuzzing than make test's: `make api-fuzz API_EXAMPLES=500`.
+API_EXAMPLES ?= 25
+api-fuzz: build
+	tests/api/run.sh $(API_EXAMPLES)
 
 ## Regenerates every product's openapi.json from its routes and types. Twice:
 ## the second run compiles the new files in and checks they are stable.

@@ -40,13 +40,19 @@ thread_local! {
     };
 }
 
-/// The statuses the API document gives for a route's operation.
+/// The statuses the API document gives for a route's operation; its
+/// `default` response (the error envelope) stands for every error status.
 pub fn documented_statuses(route: &RouteInfo) -> Vec<u16> {
     DOCUMENT.with(|doc| {
-        doc["paths"][route.path][route.method.to_ascii_lowercase()]["responses"]
-            .as_object()
-            .map(|r| r.keys().filter_map(|k| k.parse().ok()).collect())
-            .unwrap_or_default()
+        let responses = &doc["paths"][route.path][route.method.to_ascii_lowercase()]["responses"];
+        let Some(listed) = responses.as_object() else {
+            return Vec::new();
+        };
+        let mut statuses: Vec<u16> = listed.keys().filter_map(|k| k.parse().ok()).collect();
+        if listed.contains_key("default") {
+            statuses.extend(400..=599);
+        }
+        statuses
     })
 }
 

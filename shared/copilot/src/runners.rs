@@ -15,7 +15,7 @@ use chrono::NaiveDate;
 use edgedesk_core::envelope::ApiError;
 use edgedesk_core::health::{MEASURES, Measure, Weights, WeightsError};
 use edgedesk_kernel::llm::{self, LlmSettings};
-use edgedesk_kernel::params::Params;
+use edgedesk_kernel::params::{Params, whole_number};
 use edgedesk_kernel::platform::Platform;
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -263,11 +263,13 @@ fn weights_param(p: &Params<'_>, default: Weights) -> Result<Weights, ApiError> 
                 names.join(", ")
             ))
         })?;
-        w[measure as usize] = value.as_u64().filter(|v| *v <= 100).ok_or_else(|| {
-            ApiError::invalid(format!(
-                "params.weights.{name} must be a whole number from 0 to 100"
-            ))
-        })? as u8;
+        w[measure as usize] = whole_number(value)
+            .filter(|v| (0..=100).contains(v))
+            .ok_or_else(|| {
+                ApiError::invalid(format!(
+                    "params.weights.{name} must be a whole number from 0 to 100"
+                ))
+            })? as u8;
     }
     Weights::new(w).map_err(|e| match e {
         WeightsError::Sum(s) => {

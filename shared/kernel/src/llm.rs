@@ -15,6 +15,10 @@ use sha2::{Digest, Sha256};
 /// Cached answers live a day: the facts they were grounded in change daily.
 const CACHE_TTL_SECS: u32 = 24 * 60 * 60;
 
+/// Bound on a cache read or write: a slow cache costs at most this, then
+/// counts as a miss.
+const CACHE_TIMEOUT_MS: u64 = 500;
+
 /// Default bound on an LLM call before the caller falls back.
 pub const DEFAULT_LLM_TIMEOUT_MS: u64 = 8_000;
 
@@ -78,7 +82,7 @@ where
     // A cache entry is `{"expiresAtMs": ..., "answer": {...}}`, read as a
     // plain Value: a typed entry would add its own parser to every
     // component that generates text.
-    if let Ok(Some(hit)) = p.kv_get(&key).await
+    if let Ok(Ok(Some(hit))) = deadline::within(p, CACHE_TIMEOUT_MS, p.kv_get(&key)).await
         && let Ok(text) = std::str::from_utf8(&hit)
         && let Ok(entry) = serde_json::from_str::<Value>(text)
         && entry["expiresAtMs"]
@@ -137,9 +141,13 @@ where
         "expiresAtMs": p.now_ms() + i64::from(CACHE_TTL_SECS) * 1000,
         "answer": value,
     });
-    let _ = p
-        .kv_put(&key, entry.to_string().as_bytes(), CACHE_TTL_SECS)
-        .await;
+    let bytes = entry.to_string();
+    let _ = deadline::within(
+        p,
+        CACHE_TIMEOUT_MS,
+        p.kv_put(&key, bytes.as_bytes(), CACHE_TTL_SECS),
+    )
+    .await;
     Ok(Completion {
         answer,
         cached: false,

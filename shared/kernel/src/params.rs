@@ -4,6 +4,17 @@
 use edgedesk_core::envelope::ApiError;
 use serde_json::{Map, Value};
 
+/// A JSON number with no fractional part, as JSON Schema's `integer` has
+/// it: `30` and `30.0` alike.
+pub fn whole_number(v: &Value) -> Option<i64> {
+    let n = v.as_number()?;
+    n.as_i64().or_else(|| {
+        let f = n.as_f64()?;
+        // Within ±2^53 every whole f64 is exact.
+        (f.fract() == 0.0 && f.abs() <= 9_007_199_254_740_992.0).then_some(f as i64)
+    })
+}
+
 pub struct Params<'a> {
     map: &'a Map<String, Value>,
 }
@@ -34,11 +45,8 @@ impl<'a> Params<'a> {
                 "params.{name} must be a whole number from {min} to {max}"
             ))
         };
-        match v {
-            Value::Number(n) => match n.as_i64() {
-                Some(i) if (min..=max).contains(&i) => Ok(i),
-                _ => Err(out_of_range()),
-            },
+        match whole_number(v) {
+            Some(i) if (min..=max).contains(&i) => Ok(i),
             _ => Err(out_of_range()),
         }
     }
@@ -96,6 +104,18 @@ mod tests {
                 format!("params.{bad} must be a whole number from 1 to 365")
             );
         }
+    }
+
+    #[test]
+    fn whole_numbers_are_json_schema_integers() {
+        let m = map(json!({"a": 30.0, "b": 1e2, "c": 30.5, "d": 1e300}));
+        let p = Params::new(&m, &["a", "b", "c", "d"]).unwrap();
+        assert_eq!(p.int("a", 1, 365, 7), Ok(30));
+        assert_eq!(p.int("b", 1, 365, 7), Ok(100));
+        assert!(p.int("c", 1, 365, 7).is_err());
+        assert!(p.int("d", 1, 365, 7).is_err());
+        assert_eq!(whole_number(&json!(-4.0)), Some(-4));
+        assert_eq!(whole_number(&json!("4")), None);
     }
 
     #[test]

@@ -32,6 +32,11 @@ pub struct State {
     pub blob_fault: Cell<bool>,
     pub blob_hangs: Cell<bool>,
     pub kv: RefCell<HashMap<String, Vec<u8>>>,
+    pub kv_fault: Cell<bool>,
+    pub kv_hangs: Cell<bool>,
+    /// Every statement fails, or never finishes.
+    pub sql_fault: Cell<bool>,
+    pub sql_hangs: Cell<bool>,
     /// Product name -> its database, opened and migrated on first use.
     pub databases: RefCell<HashMap<&'static str, rusqlite::Connection>>,
     pub now: Cell<i64>,
@@ -70,6 +75,10 @@ impl TestPlatform {
                 blob_fault: Cell::new(false),
                 blob_hangs: Cell::new(false),
                 kv: RefCell::default(),
+                kv_fault: Cell::new(false),
+                kv_hangs: Cell::new(false),
+                sql_fault: Cell::new(false),
+                sql_hangs: Cell::new(false),
                 databases: RefCell::default(),
                 now: Cell::new(NOW_MS),
                 vars: RefCell::default(),
@@ -128,6 +137,16 @@ impl TestPlatform {
         Ok(f(db))
     }
 
+    async fn kv_trouble(&self) -> Result<(), StoreError> {
+        if self.kv_hangs.get() {
+            futures::future::pending::<()>().await;
+        }
+        if self.kv_fault.get() {
+            return Err(StoreError::new("namespace unavailable"));
+        }
+        Ok(())
+    }
+
     /// Handles a request as an adapter would: body read under the cap, the
     /// table served with this platform scoped per route.
     pub fn handle(&self, routes: &Routes<TestPlatform>, mut req: Request) -> Response {
@@ -159,9 +178,11 @@ impl BlobStore for TestPlatform {
 
 impl KeyValue for TestPlatform {
     async fn kv_get(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        self.kv_trouble().await?;
         Ok(self.kv.borrow().get(key).cloned())
     }
     async fn kv_put(&self, key: &str, value: &[u8], _ttl: u32) -> Result<(), StoreError> {
+        self.kv_trouble().await?;
         self.kv.borrow_mut().insert(key.into(), value.to_vec());
         Ok(())
     }
@@ -169,6 +190,12 @@ impl KeyValue for TestPlatform {
 
 impl SqlStore for TestPlatform {
     async fn execute(&self, sql: &str, params: &[SqlValue]) -> Result<u64, StoreError> {
+        if self.sql_hangs.get() {
+            futures::future::pending::<()>().await;
+        }
+        if self.sql_fault.get() {
+            return Err(StoreError::new("database unavailable"));
+        }
         let values: Vec<rusqlite::types::Value> = params
             .iter()
             .map(|p| match p {

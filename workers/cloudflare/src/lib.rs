@@ -36,7 +36,9 @@ async fn fetch(mut req: Request, env: Env, _ctx: Context) -> Result<Response> {
 }
 
 async fn to_kernel_request(req: &mut Request) -> edgedesk_kernel::Request {
-    let method = req.method().to_string();
+    // The raw method: `worker::Method` reads any method it does not know
+    // (QUERY, PROPFIND, ...) as GET.
+    let method = req.inner().method();
     let mut out = edgedesk_kernel::Request::new(&method, &req.path());
     if let Ok(url) = req.url() {
         out.query = url.query().unwrap_or_default().to_string();
