@@ -157,7 +157,9 @@ spin-latency: spin-build
 smoke:
 	cargo run -p edgedesk-cli -- smoke
 
-## Fuzzing every parser of untrusted input. cargo-fuzz needs nightly-only
+## Fuzzing every parser of untrusted input. Each target first replays every
+## input in fuzz/regressions/<target>/ (inputs that once found a bug), then
+## explores for FUZZ_SECONDS. cargo-fuzz needs nightly-only
 ## compiler flags; the toolchain here is stable, so RUSTC_BOOTSTRAP unlocks
 ## them for the fuzz build alone.
 FUZZ_SECONDS ?= 30
@@ -166,6 +168,8 @@ fuzz:
 	@command -v cargo-fuzz >/dev/null || $(INSTALL) cargo-fuzz --version 0.13.2 --locked
 	cd fuzz && ./seed-corpus.sh
 	cd fuzz && for t in $(FUZZ_TARGETS); do \
+		mkdir -p regressions/$$t; \
+		RUSTC_BOOTSTRAP=1 cargo fuzz run -O $$t regressions/$$t -- -runs=0 2>&1 | tail -n 1; \
 		RUSTC_BOOTSTRAP=1 cargo fuzz run -O $$t -- -max_total_time=$(FUZZ_SECONDS) 2>&1 | tail -n 2; \
 	done
 

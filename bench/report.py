@@ -121,6 +121,30 @@ def load():
                   "p50 Hono/Rust", "load client CPU (of one core)", "failed"], rows), headline
 
 
+def mixed():
+    m = json.loads((BENCH / "mixed.json").read_text())
+    rows = [[f"{m['connections']}", f"{m['seconds']:.0f} s", f"{m['requests']:,}", f"{m['requestsPerSecond']:.0f}",
+             f"{m['p50Ms']:.1f}", f"{m['p99Ms']:.1f}", m["serverErrors"], m["connectionErrors"],
+             f"{m['acceptedSignedCalls']:,} / {m['storedReplayRecords']:,} ({m['distinctStoredSignatures']:,} distinct)",
+             f"{m['replaysRefused']:,} of {m['replays']:,}"]]
+    text = table(["connections", "length", "requests", "req/s", "p50 ms", "p99 ms", "5xx", "connection errors",
+                  "signed calls acknowledged / records stored", "replays refused"], rows)
+    kinds = [[kind, ", ".join(f"{status}: {n:,}" for status, n in sorted(counts.items()))]
+             for kind, counts in sorted(m["statuses"].items())]
+    return text + "\n\n" + table(["request", "answers by status"], kinds)
+
+
+def phases():
+    runs = [json.loads(l) for l in (BENCH / "phases.jsonl").read_text().splitlines() if l.strip()]
+    if not runs or not runs[-1].get("phases"):
+        return "(no Server-Timing phases were recorded)"
+    r = runs[-1]
+    rows = [[name, f"{ms:.3f}"] for name, ms in r["phases"]]
+    rows.append(["**total inside the Worker**", f"**{sum(ms for _, ms in r['phases']):.3f}**"])
+    rows.append(["seen by the client (p50)", f"{r['p50Ms']:.3f}"])
+    return table(["phase", "mean ms per call"], rows)
+
+
 def main():
     today = datetime.date.today().isoformat()
     sign_text, ratios = signing()
@@ -171,11 +195,41 @@ Latencies in ms.
 
 {load_text}
 
+### Where the time goes
+
+`SERVER_TIMING=true` makes the Worker answer per-phase timings in a `Server-Timing` header
+(`edgedesk_kernel::timing`); `edgedesk-cli load` averages them. One connection, workerd directly,
+`calculate_health`. Each mark charges the time since the previous one to its phase; the read-only
+tools run their R2 reads while the replay record is written, so `replay` includes the wait for the
+slower of the two. The clock here is workerd's (whole milliseconds locally), so the means are
+unbiased over many calls but a single call's figures are not.
+
+{phases()}
+
+## Mixed load
+
+`bench/mixed.sh 60 64`: 64 keep-alive connections for 60 s over every route (signed calls to each
+tool, replays of them, the catalogue, health and the API document) on workerd directly, then the
+replay records stored under the run's client ids are counted with `wrangler d1 execute`. Every
+accepted signed call must have left exactly one record, and every replay must have been refused.
+
+{mixed()}
+
+## Faults
+
+`cargo test -p edgedesk-e2e --test faults -- --nocapture`: every route in the application's table,
+called as its OpenAPI example shows, with each store unavailable and hanging, on the in-process
+platform. A cell is the status (and the fallback, where there is one); bold is a server-fault
+envelope. The test fails on any 4xx that blames the caller for a fault, any answer without an
+envelope, and any write or LLM call made once the database is down.
+
+{(BENCH / "faults.md").read_text()}
+
 ## Cold start
 
 Worker: `node bench/cold_start.mjs` — each round reloads both Workers into fresh isolates on workerd
 (Miniflare `setOptions`) and times the first signed `calculate_health` answer; medians of 10 rounds.
-Spin: `cargo run --release -p edgedesk-spin-host --example cold_start` — each component's first answer
+Spin: `cargo run -p edgedesk-spin-host --example cold_start` (wasmtime optimised even in the dev profile) — each component's first answer
 on the test host (compiling it, which `spin up` does once at start) and then a fresh instance per
 request (what Spin does for every request), median of 200.
 

@@ -31,7 +31,7 @@ ls -l workers/spin/target/wasm32-wasip2/release/*.wasm | awk '{print $5, $9}' > 
 cat "$OUT/spin-sizes.txt"
 
 step "Spin cold start per component"
-cargo run --quiet --release -p edgedesk-spin-host --example cold_start -- "$OUT/spin-cold-start.json"
+cargo run --quiet -p edgedesk-spin-host --example cold_start -- "$OUT/spin-cold-start.json"
 
 step "local state and the Hono bundle"
 make --no-print-directory build
@@ -94,5 +94,21 @@ wait_for http://127.0.0.1:8804/health
 load_pair wrangler http://127.0.0.1:8803 http://127.0.0.1:8804
 kill -INT $RUST_DEV $HONO_DEV; wait 2>/dev/null || true
 
+step "mixed load: acknowledged against stored"
+bench/mixed.sh 60 64
+
+step "fault matrix (in-process)"
+cargo test --quiet -p edgedesk-e2e --test faults -- --nocapture 2>/dev/null | grep '^|' > "$OUT/faults.md"
+
+step "phase breakdown of calculate_health (workerd directly, one connection)"
+node bench/serve.mjs "$STATE" 8801 8802 "$OUT/hono.js" timed > "$OUT/serve.log" 2>&1 &
+SERVE=$!
+trap 'kill $SERVE 2>/dev/null || true' EXIT
+wait_for http://127.0.0.1:8801/health
+rm -f "$OUT/phases.jsonl"
+HMAC_SECRET=dev-secret "$LOAD" --url http://127.0.0.1:8801 load --concurrency 1 --seconds "$SECONDS_PER_POINT" \
+  --label phases --json "$OUT/phases.jsonl"
+kill $SERVE; wait $SERVE 2>/dev/null || true
+
 step "report"
-python3 bench/report.py
+SECONDS_PER_POINT=$SECONDS_PER_POINT python3 bench/report.py

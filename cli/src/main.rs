@@ -8,6 +8,7 @@
 
 mod client;
 mod load;
+mod mixed;
 mod wire;
 
 use clap::{Parser, Subcommand};
@@ -65,6 +66,8 @@ enum Command {
     },
     /// Send signed calls from concurrent connections and report latency.
     Load(load::LoadArgs),
+    /// Mixed load over every kind of request, counting what was acknowledged.
+    Mixed(mixed::MixedArgs),
 }
 
 fn main() -> ExitCode {
@@ -111,6 +114,7 @@ fn main() -> ExitCode {
         }
         Command::Smoke { customer_id } => smoke(&client, &customer_id),
         Command::Load(args) => load::run(&cli.url, &secret, &args),
+        Command::Mixed(args) => mixed::run(&cli.url, &secret, &args),
     }
 }
 

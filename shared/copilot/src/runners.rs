@@ -19,6 +19,7 @@ use edgedesk_kernel::params::{Params, whole_number};
 use edgedesk_kernel::platform::Platform;
 use serde::Serialize;
 use serde_json::{Map, Value};
+use std::rc::Rc;
 
 /// A tool call after its body was parsed and its customer id checked.
 pub struct ToolCall<'a> {
@@ -92,7 +93,7 @@ impl Runner for GetCustomerUsage {
         today: NaiveDate,
     ) -> Result<Value, ApiError> {
         let period = params.int("periodDays", 1, 365, 30)? as u32;
-        let doc: UsageDoc = store::load(p, Doc::Usage, id, settings.tool_timeout_ms).await?;
+        let doc: Rc<UsageDoc> = store::load(p, Doc::Usage, id, settings.tool_timeout_ms).await?;
         let as_of = usage::require_as_of(&doc, today, id)?;
         Ok(to_value(usage::report(&doc, as_of, period).answer()))
     }
@@ -113,7 +114,8 @@ impl Runner for GetRecentTickets {
     ) -> Result<Value, ApiError> {
         let limit = params.int("limit", 1, 100, 10)? as usize;
         let status = params.choice("status", &TicketStatus::ALL)?;
-        let doc: TicketsDoc = store::load(p, Doc::Tickets, id, settings.tool_timeout_ms).await?;
+        let doc: Rc<TicketsDoc> =
+            store::load(p, Doc::Tickets, id, settings.tool_timeout_ms).await?;
         Ok(to_value(tickets::report(&doc.tickets, limit, status)))
     }
 }
@@ -131,8 +133,9 @@ impl Runner for GetContractInfo {
         id: &str,
         today: NaiveDate,
     ) -> Result<Value, ApiError> {
-        let c: ContractDoc = store::load(p, Doc::Contract, id, settings.tool_timeout_ms).await?;
-        Ok(to_value(ContractAnswer::new(c, today)))
+        let c: Rc<ContractDoc> =
+            store::load(p, Doc::Contract, id, settings.tool_timeout_ms).await?;
+        Ok(to_value(ContractAnswer::new((*c).clone(), today)))
     }
 }
 
@@ -280,9 +283,9 @@ fn weights_param(p: &Params<'_>, default: Weights) -> Result<Weights, ApiError> 
 }
 
 struct Loaded {
-    usage: UsageDoc,
-    tickets: TicketsDoc,
-    contract: ContractDoc,
+    usage: Rc<UsageDoc>,
+    tickets: Rc<TicketsDoc>,
+    contract: Rc<ContractDoc>,
 }
 
 async fn load_all<P: Platform>(p: &P, id: &str, timeout_ms: u64) -> Result<Loaded, ApiError> {

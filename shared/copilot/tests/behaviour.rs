@@ -618,3 +618,35 @@ fn a_replayed_generator_call_never_reaches_the_llm() {
     assert_eq!((first.0, again.0), (200, 401));
     assert_eq!(p.http_calls.borrow().len(), 1);
 }
+
+#[test]
+fn an_unchanged_document_is_neither_sent_again_nor_parsed_again() {
+    let p = with_sample_data();
+    let body = json!({"customerId": "acme-001"});
+    let first = data(&p, "calculate_health", body.clone());
+    assert_eq!(p.blob_bodies.get(), 3);
+    let again = data(&p, "calculate_health", body.clone());
+    assert_eq!(
+        p.blob_bodies.get(),
+        3,
+        "an unchanged document was sent again"
+    );
+    assert_eq!(first["score"], again["score"]);
+    // A new export is read at once: the version moved.
+    let key = "contract/acme-001.json";
+    let mut contract: Value = serde_json::from_slice(&p.blobs.borrow()[key]).unwrap();
+    contract["paymentStatus"] = "failed".into();
+    p.blobs
+        .borrow_mut()
+        .insert(key.into(), serde_json::to_vec(&contract).unwrap());
+    let changed = data(&p, "calculate_health", body.clone());
+    assert_eq!(p.blob_bodies.get(), 4);
+    assert!(
+        changed["score"].as_u64() < first["score"].as_u64(),
+        "{changed}"
+    );
+    // A deleted one is gone at once too.
+    p.blobs.borrow_mut().remove(key);
+    let (status, v) = call(&p, "calculate_health", body);
+    assert_eq!(status, 404, "{v}");
+}

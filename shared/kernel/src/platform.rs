@@ -76,11 +76,41 @@ pub const MAX_BLOB_BYTES: usize = 1 << 20;
 /// stop reading past it with [`StoreError::too_large`].
 pub const MAX_OUTBOUND_BODY_BYTES: usize = 1 << 20;
 
+/// What a read that names the version it already holds finds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Versioned {
+    Missing,
+    /// The object is still at the version named: its body was not read.
+    Unchanged,
+    /// The object, with its version where the store keeps one (R2's etag).
+    Found {
+        bytes: Vec<u8>,
+        version: Option<String>,
+    },
+}
+
 /// Object storage (R2 on Cloudflare).
 pub trait BlobStore {
     /// The whole object, if there is one and it is at most
     /// [`MAX_BLOB_BYTES`].
     async fn get_blob(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError>;
+
+    /// The object unless it is still at version `known`, in which case its
+    /// body is not read at all. A store without versions reads it whole.
+    async fn get_blob_unless(
+        &self,
+        key: &str,
+        known: Option<&str>,
+    ) -> Result<Versioned, StoreError> {
+        let _ = known;
+        Ok(match self.get_blob(key).await? {
+            None => Versioned::Missing,
+            Some(bytes) => Versioned::Found {
+                bytes,
+                version: None,
+            },
+        })
+    }
 }
 
 /// Eventually consistent key-value cache (Workers KV). Never used for

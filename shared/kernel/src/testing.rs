@@ -31,6 +31,8 @@ pub struct State {
     pub blobs: RefCell<HashMap<String, Vec<u8>>>,
     pub blob_fault: Cell<bool>,
     pub blob_hangs: Cell<bool>,
+    /// Object bodies the blob store has sent (an unchanged object sends none).
+    pub blob_bodies: Cell<usize>,
     pub kv: RefCell<HashMap<String, Vec<u8>>>,
     pub kv_fault: Cell<bool>,
     pub kv_hangs: Cell<bool>,
@@ -74,6 +76,7 @@ impl TestPlatform {
                 blobs: RefCell::default(),
                 blob_fault: Cell::new(false),
                 blob_hangs: Cell::new(false),
+                blob_bodies: Cell::new(0),
                 kv: RefCell::default(),
                 kv_fault: Cell::new(false),
                 kv_hangs: Cell::new(false),
@@ -163,16 +166,45 @@ impl TestPlatform {
 
 impl BlobStore for TestPlatform {
     async fn get_blob(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        Ok(match self.get_blob_unless(key, None).await? {
+            Versioned::Found { bytes, .. } => Some(bytes),
+            _ => None,
+        })
+    }
+
+    /// Versions like R2's etags: a digest of the content.
+    async fn get_blob_unless(
+        &self,
+        key: &str,
+        known: Option<&str>,
+    ) -> Result<Versioned, StoreError> {
         if self.blob_hangs.get() {
             futures::future::pending::<()>().await;
         }
         if self.blob_fault.get() {
             return Err(StoreError::new("bucket unavailable"));
         }
-        match self.blobs.borrow().get(key) {
-            Some(b) if b.len() > MAX_BLOB_BYTES => Err(StoreError::too_large(key, MAX_BLOB_BYTES)),
-            other => Ok(other.cloned()),
+        let blobs = self.blobs.borrow();
+        let Some(bytes) = blobs.get(key) else {
+            return Ok(Versioned::Missing);
+        };
+        if bytes.len() > MAX_BLOB_BYTES {
+            return Err(StoreError::too_large(key, MAX_BLOB_BYTES));
         }
+        let version = {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            bytes.hash(&mut h);
+            format!("{:016x}", h.finish())
+        };
+        if known == Some(version.as_str()) {
+            return Ok(Versioned::Unchanged);
+        }
+        self.blob_bodies.set(self.blob_bodies.get() + 1);
+        Ok(Versioned::Found {
+            bytes: bytes.clone(),
+            version: Some(version),
+        })
     }
 }
 

@@ -2,7 +2,7 @@
 //! component (compiling it, as `spin up` does once at start, then a fresh
 //! instance) and the answer of a fresh instance once compiled (what every
 //! request costs on Spin, which instantiates per request). A measurement,
-//! not a test: `cargo run --release --example cold_start -- [OUT.json]`
+//! not a test: `cargo run --example cold_start -- [OUT.json]`
 //! after `make spin-build`.
 
 use bytes::Bytes;

@@ -26,6 +26,44 @@ fn fault(what: &str, e: impl std::fmt::Display) -> StoreError {
 }
 
 impl BlobStore for CloudflarePlatform {
+    /// A conditional R2 read: with `etagDoesNotMatch`, R2 answers an
+    /// unchanged object with its metadata and no body.
+    async fn get_blob_unless(
+        &self,
+        key: &str,
+        known: Option<&str>,
+    ) -> Result<Versioned, StoreError> {
+        let bucket = self
+            .env
+            .bucket("DATA")
+            .map_err(|e| fault("R2 binding DATA", e))?;
+        let mut get = bucket.get(key);
+        if let Some(etag) = known {
+            get = get.only_if(worker::Conditional {
+                etag_does_not_match: Some(etag.to_string()),
+                ..Default::default()
+            });
+        }
+        let Some(object) = get.execute().await.map_err(|e| fault("R2 get", e))? else {
+            return Ok(Versioned::Missing);
+        };
+        if object.size() as usize > MAX_BLOB_BYTES {
+            return Err(StoreError::too_large(key, MAX_BLOB_BYTES));
+        }
+        let version = Some(object.etag());
+        match object.body() {
+            Some(body) => Ok(Versioned::Found {
+                bytes: body.bytes().await.map_err(|e| fault("R2 read", e))?,
+                version,
+            }),
+            None if known.is_some() => Ok(Versioned::Unchanged),
+            None => Ok(Versioned::Found {
+                bytes: Vec::new(),
+                version,
+            }),
+        }
+    }
+
     async fn get_blob(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
         let bucket = self
             .env
