@@ -34,21 +34,27 @@ trap - EXIT
 
 RUN_ID=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["runId"])' "$OUT/mixed.json")
 CI=true "$NODE_BIN/wrangler" d1 execute edgedesk-copilot --local --persist-to "$STATE" --json \
-  --command "SELECT count(*) AS n, count(DISTINCT signature) AS d FROM seen_calls WHERE client LIKE '$RUN_ID-%'" \
-  > "$OUT/mixed-stored.json"
-python3 - "$OUT/mixed.json" "$OUT/mixed-stored.json" <<'PY'
+  --command "SELECT signature FROM seen_calls WHERE client LIKE '$RUN_ID-%'" > "$OUT/mixed-stored.json"
+python3 - "$OUT/mixed.json" "$OUT/mixed.signatures.json" "$OUT/mixed-stored.json" <<'PY'
 import json, sys
 run = json.load(open(sys.argv[1]))
-row = json.load(open(sys.argv[2]))[0]["results"][0]
-run["storedReplayRecords"], run["distinctStoredSignatures"] = row["n"], row["d"]
+sent = json.load(open(sys.argv[2]))
+stored = [r["signature"] for r in json.load(open(sys.argv[3]))[0]["results"]]
+acknowledged, unanswered, kept = set(sent["acknowledged"]), set(sent["unanswered"]), set(stored)
+lost = acknowledged - kept
+unexplained = kept - acknowledged - unanswered
+run.update(storedReplayRecords=len(stored), distinctStoredSignatures=len(kept),
+           acknowledgedWrites=len(acknowledged), lostWrites=len(lost), unexplainedWrites=len(unexplained),
+           unansweredButStored=len(kept & unanswered))
 json.dump(run, open(sys.argv[1], "w"), indent=1)
 print(f"mixed load: {run['requests']} requests in {run['seconds']:.0f} s at {run['connections']} connections, "
       f"{run['requestsPerSecond']:.0f} req/s, p50 {run['p50Ms']:.1f} ms, p99 {run['p99Ms']:.1f} ms; "
-      f"5xx {run['serverErrors']}, connection errors {run['connectionErrors']}; "
-      f"signed calls accepted {run['acceptedSignedCalls']}, replay records stored {row['n']} ({row['d']} distinct); "
-      f"replays refused {run['replaysRefused']} of {run['replays']}")
-lost_or_extra = run["acceptedSignedCalls"] != row["n"] or row["n"] != row["d"]
-if lost_or_extra or run["serverErrors"] or run["replaysRefused"] != run["replays"]:
-    sys.exit("mixed load: what was acknowledged and what was stored disagree, or the server failed")
+      f"5xx {run['serverErrors']}; connections closed unanswered {run['connectionErrors']} "
+      f"({run['unansweredSignedCalls']} of them signed calls, {len(kept & unanswered)} of those run and stored); "
+      f"writes acknowledged {len(acknowledged)}, stored {len(stored)} ({len(kept)} distinct), lost {len(lost)}, "
+      f"unexplained {len(unexplained)}; replays refused {run['replaysRefused']} of {run['replays']} "
+      f"(and {run['replaysOfUnansweredAccepted']} first deliveries of unanswered calls accepted)")
+if lost or unexplained or len(kept) != len(stored) or run["serverErrors"]:
+    sys.exit("mixed load: a write was lost, duplicated or unexplained, or the server failed")
 PY
 exit $status

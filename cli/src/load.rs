@@ -92,6 +92,10 @@ pub struct PassReport {
     pub seconds: f64,
     pub ok: usize,
     pub failed: usize,
+    /// Requests whose connection the server closed before answering (sent
+    /// again on a new connection would risk a second effect, so they are
+    /// counted, not retried).
+    pub dropped: usize,
     pub requests_per_second: f64,
     pub p50_ms: f64,
     pub p90_ms: f64,
@@ -121,6 +125,16 @@ impl Endpoint {
         };
         Some(Endpoint { addr, host })
     }
+}
+
+/// What became of one request.
+enum Outcome {
+    /// A success envelope, after this many milliseconds.
+    Answered(f64),
+    /// Any other answer.
+    Failed,
+    /// The connection closed before an answer.
+    Dropped,
 }
 
 /// What one connection signs and sends over and over.
@@ -192,11 +206,14 @@ fn pass(e: &Endpoint, call: &Call<'_>, conns: usize, seconds: f64, warmup: usize
                     let mut last_ts = 0;
                     let mut phases = Phases::default();
                     let mut send =
-                        |conn: &mut Option<Connection>, phases: &mut Phases| -> Option<f64> {
+                        |conn: &mut Option<Connection>, phases: &mut Phases| -> Outcome {
                             last_ts = now_ms().max(last_ts + 1);
                             let req = signed_request(e, call, &client, last_ts);
                             let t = Instant::now();
-                            let c = conn.as_mut()?;
+                            let Some(c) = conn.as_mut() else {
+                                *conn = Connection::open(&e.addr).ok();
+                                return Outcome::Dropped;
+                            };
                             match c.exchange(&req) {
                                 // Only a success envelope counts as an answer.
                                 Ok(a)
@@ -207,12 +224,21 @@ fn pass(e: &Endpoint, call: &Call<'_>, conns: usize, seconds: f64, warmup: usize
                                     if let Some(h) = &a.server_timing {
                                         phases.add(h);
                                     }
-                                    Some(ms)
+                                    Outcome::Answered(ms)
                                 }
-                                Ok(_) => None,
+                                Ok(a) => {
+                                    // Named on stderr: a failure should say what it was.
+                                    let text = String::from_utf8_lossy(&a.body);
+                                    eprintln!(
+                                        "{} {}",
+                                        a.status,
+                                        text.chars().take(200).collect::<String>()
+                                    );
+                                    Outcome::Failed
+                                }
                                 Err(_) => {
                                     *conn = Connection::open(&e.addr).ok();
-                                    None
+                                    Outcome::Dropped
                                 }
                             }
                         };
@@ -222,32 +248,34 @@ fn pass(e: &Endpoint, call: &Call<'_>, conns: usize, seconds: f64, warmup: usize
                     barrier.wait();
                     let started = Instant::now();
                     let mut lat = Vec::new();
-                    let mut failed = 0;
+                    let (mut failed, mut dropped) = (0, 0);
                     while started.elapsed() < length {
                         match send(&mut conn, &mut phases) {
-                            Some(ms) => lat.push(ms),
-                            None => failed += 1,
+                            Outcome::Answered(ms) => lat.push(ms),
+                            Outcome::Failed => failed += 1,
+                            Outcome::Dropped => dropped += 1,
                         }
                     }
-                    (lat, failed, phases)
+                    (lat, failed, dropped, phases)
                 })
             })
             .collect();
         barrier.wait();
         let cpu_before = cpu_seconds();
         let started = Instant::now();
-        let results: Vec<(Vec<f64>, usize, Phases)> = handles
+        let results: Vec<(Vec<f64>, usize, usize, Phases)> = handles
             .into_iter()
             .map(|h| h.join().unwrap_or_default())
             .collect();
         (results, started.elapsed(), cpu_seconds() - cpu_before)
     });
     let mut lat = Vec::new();
-    let mut failed = 0;
+    let (mut failed, mut dropped) = (0, 0);
     let mut phases = Phases::default();
-    for (l, f, p) in results {
+    for (l, f, d, p) in results {
         lat.extend(l);
         failed += f;
+        dropped += d;
         phases.merge(p);
     }
     lat.sort_by(f64::total_cmp);
@@ -258,6 +286,7 @@ fn pass(e: &Endpoint, call: &Call<'_>, conns: usize, seconds: f64, warmup: usize
         seconds: secs,
         ok: lat.len(),
         failed,
+        dropped,
         requests_per_second: lat.len() as f64 / secs,
         p50_ms: percentile(&lat, 50.0),
         p90_ms: percentile(&lat, 90.0),
@@ -296,18 +325,28 @@ pub fn run(base_url: &str, secret: &str, args: &LoadArgs) -> ExitCode {
         secret: secret.as_bytes(),
     };
     println!(
-        "{:<5} {:>7} {:>6} {:>8} {:>8} {:>8} {:>8} {:>8} {:>10}",
-        "conns", "ok", "failed", "req/s", "p50 ms", "p90 ms", "p99 ms", "max ms", "client cpu"
+        "{:<5} {:>7} {:>6} {:>7} {:>8} {:>8} {:>8} {:>8} {:>8} {:>10}",
+        "conns",
+        "ok",
+        "failed",
+        "dropped",
+        "req/s",
+        "p50 ms",
+        "p90 ms",
+        "p99 ms",
+        "max ms",
+        "client cpu"
     );
     let mut any_failed = false;
     for &conns in &args.concurrency {
         let mut r = pass(&endpoint, &call, conns.max(1), args.seconds, args.warmup);
         r.label = args.label.clone();
         println!(
-            "{:<5} {:>7} {:>6} {:>8.0} {:>8.2} {:>8.2} {:>8.2} {:>8.2} {:>9.0}%",
+            "{:<5} {:>7} {:>6} {:>7} {:>8.0} {:>8.2} {:>8.2} {:>8.2} {:>8.2} {:>9.0}%",
             r.connections,
             r.ok,
             r.failed,
+            r.dropped,
             r.requests_per_second,
             r.p50_ms,
             r.p90_ms,

@@ -293,15 +293,23 @@ fn parse_signature(raw: &str) -> Result<(Scheme, [u8; 32]), AuthError> {
         Some(rest) => (Scheme::V2, rest),
         None => (Scheme::V1, raw),
     };
-    if hex_part.len() != 64
-        || !hex_part
-            .bytes()
-            .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
-    {
+    let hex_part = hex_part.as_bytes();
+    if hex_part.len() != 64 {
         return Err(AuthError::MalformedSignature);
     }
+    // Lowercase hex only, checked and decoded in one pass.
+    let nibble = |c: u8| match c {
+        b'0'..=b'9' => Some(c - b'0'),
+        b'a'..=b'f' => Some(c - b'a' + 10),
+        _ => None,
+    };
     let mut out = [0u8; 32];
-    hex::decode_to_slice(hex_part, &mut out).map_err(|_| AuthError::MalformedSignature)?;
+    for (o, pair) in out.iter_mut().zip(hex_part.chunks_exact(2)) {
+        let (Some(hi), Some(lo)) = (nibble(pair[0]), nibble(pair[1])) else {
+            return Err(AuthError::MalformedSignature);
+        };
+        *o = hi << 4 | lo;
+    }
     Ok((scheme, out))
 }
 
