@@ -36,11 +36,20 @@ PORT=$(free_port)
 SERVER=$!
 trap 'kill -INT $SERVER 2>/dev/null || true; wait $SERVER 2>/dev/null || true' EXIT
 BASE=http://127.0.0.1:$PORT
-for _ in $(seq 360); do
-  curl -sf -o /dev/null "$BASE/health" && break
-  sleep 0.25
-done
-curl -sf "$BASE/openapi.json" -o "$OUT/openapi.json"
+# Waits for the Worker, then keeps the document it serves (python3 rather
+# than curl, which a fresh machine may lack).
+python3 - "$BASE" "$OUT/openapi.json" <<'PY'
+import sys, time, urllib.request
+base, out = sys.argv[1], sys.argv[2]
+for _ in range(360):
+    try:
+        urllib.request.urlopen(base + "/health", timeout=2)
+        break
+    except OSError:
+        time.sleep(0.25)
+with urllib.request.urlopen(base + "/openapi.json", timeout=10) as r:
+    open(out, "wb").write(r.read())
+PY
 # Schemathesis loads the document it tests rather than testing that call.
 echo '{"method": "GET", "path": "/openapi.json", "status": 200}' > "$OUT/statuses.jsonl"
 
