@@ -7,31 +7,10 @@
 import { Miniflare } from "miniflare";
 import { createHmac } from "node:crypto";
 import { writeFileSync } from "node:fs";
-import path from "node:path";
+import { honoWorker, persisted, rustWorker } from "./workers.mjs";
 
 const [state, honoBundle, rounds = "10", out] = process.argv.slice(2);
-const storage = {
-  compatibilityDate: "2026-05-01",
-  bindings: { HMAC_SECRET: "dev-secret", TOOL_TIMEOUT_MS: "10000" },
-  r2Buckets: { DATA: "edgedesk-data" },
-  kvNamespaces: { CACHE: "edgedesk-cache" },
-  d1Databases: { COPILOT_DB: "00000000-0000-0000-0000-000000000001" },
-};
-const options = () => ({
-  workers: [
-    {
-      name: "rust",
-      modules: true,
-      scriptPath: path.resolve("workers/cloudflare/build/index.js"),
-      modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"] }],
-      ...storage,
-    },
-    { name: "hono", modules: true, scriptPath: path.resolve(honoBundle), ...storage },
-  ],
-  r2Persist: path.join(state, "v3", "r2"),
-  d1Persist: path.join(state, "v3", "d1"),
-  kvPersist: path.join(state, "v3", "kv"),
-});
+const options = () => ({ workers: [rustWorker(), honoWorker(honoBundle)], ...persisted(state) });
 
 let lastTs = 0;
 function signed() {

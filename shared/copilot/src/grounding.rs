@@ -42,31 +42,25 @@ impl Grounding {
 
     /// A single line: no control characters at all.
     pub fn line(&self, what: &str, text: &str) -> Result<(), String> {
-        if text.trim().is_empty() {
-            return Err(format!("its {what} was empty"));
-        }
-        if text.chars().count() > MAX_LINE_CHARS {
-            return Err(format!(
-                "its {what} was longer than {MAX_LINE_CHARS} characters"
-            ));
-        }
-        if text.chars().any(char::is_control) {
-            return Err(format!("its {what} held control characters"));
-        }
-        self.numbers_in(what, text)
+        self.check(what, text, MAX_LINE_CHARS, false)
     }
 
     /// Text that may break lines (`\n`), and no other control character.
     pub fn text(&self, what: &str, text: &str) -> Result<(), String> {
+        self.check(what, text, MAX_TEXT_CHARS, true)
+    }
+
+    fn check(&self, what: &str, text: &str, max: usize, breaks: bool) -> Result<(), String> {
         if text.trim().is_empty() {
             return Err(format!("its {what} was empty"));
         }
-        if text.chars().count() > MAX_TEXT_CHARS {
-            return Err(format!(
-                "its {what} was longer than {MAX_TEXT_CHARS} characters"
-            ));
+        if text.chars().count() > max {
+            return Err(format!("its {what} was longer than {max} characters"));
         }
-        if text.chars().any(|c| c.is_control() && c != '\n') {
+        if text
+            .chars()
+            .any(|c| c.is_control() && !(breaks && c == '\n'))
+        {
             return Err(format!("its {what} held control characters"));
         }
         self.numbers_in(what, text)

@@ -9,23 +9,26 @@ use edgedesk_kernel::{Request, Response};
 use serde_json::{Value, json};
 use support::{NOW_MS, TestPlatform, with_sample_data};
 
-fn call(p: &TestPlatform, tool: &str, body: Value) -> (u16, Value) {
+/// A tool call signed (v2) by `agent` at `ts`.
+fn signed(tool: &str, body: &Value, ts: i64) -> Request {
     let body = body.to_string();
-    // A fresh timestamp per call, so identical bodies are not replays.
-    p.now.set(p.now.get() + 1);
-    let ts = p.now.get();
     let path = format!("/tools/{tool}");
     let target = Target {
         method: "POST",
         path: &path,
     };
     let sig = sign_call(b"dev-secret", ts, "agent", target, body.as_bytes());
-    let req = Request::new("POST", &path)
+    Request::new("POST", &path)
         .with_header("X-Timestamp", &ts.to_string())
         .with_header("X-Client", "agent")
         .with_header("X-Signature", &sig)
-        .with_body(body);
-    let res: Response = p.handle(&support::app(), req);
+        .with_body(body)
+}
+
+fn call(p: &TestPlatform, tool: &str, body: Value) -> (u16, Value) {
+    // A fresh timestamp per call, so identical bodies are not replays.
+    p.now.set(p.now.get() + 1);
+    let res: Response = p.handle(&support::app(), signed(tool, &body, p.now.get()));
     (res.status, serde_json::from_slice(&res.body).unwrap())
 }
 
@@ -545,19 +548,7 @@ fn an_invalid_health_weights_setting_fails_every_scoring_tool() {
 
 /// Sends the same signed request twice, as a replaying attacker would.
 fn send_twice(p: &TestPlatform, tool: &str, body: Value) -> [(u16, Value); 2] {
-    let body = body.to_string();
-    let path = format!("/tools/{tool}");
-    let target = Target {
-        method: "POST",
-        path: &path,
-    };
-    let ts = p.now.get();
-    let sig = sign_call(b"dev-secret", ts, "agent", target, body.as_bytes());
-    let req = Request::new("POST", &path)
-        .with_header("X-Timestamp", &ts.to_string())
-        .with_header("X-Client", "agent")
-        .with_header("X-Signature", &sig)
-        .with_body(body);
+    let req = signed(tool, &body, p.now.get());
     [0, 1].map(|_| {
         let res = p.handle(&support::app(), req.clone());
         (res.status, serde_json::from_slice(&res.body).unwrap())

@@ -6,6 +6,7 @@
 
 mod platform;
 
+use edgedesk_kernel::platform::Config;
 use edgedesk_kernel::{Routes, timing};
 use platform::CloudflarePlatform;
 use std::sync::LazyLock;
@@ -16,9 +17,10 @@ static APP: LazyLock<Routes<CloudflarePlatform>> = LazyLock::new(edgedesk_app::r
 
 #[event(fetch)]
 async fn fetch(mut req: Request, env: Env, _ctx: Context) -> Result<Response> {
-    let timed = env
-        .var("SERVER_TIMING")
-        .is_ok_and(|v| v.to_string() == "true");
+    // Through the platform's config, which reads each variable once per
+    // isolate: this runs on every request.
+    let kernel = CloudflarePlatform::new(env.clone(), &edgedesk_kernel::KERNEL);
+    let timed = kernel.var("SERVER_TIMING").await.as_deref() == Some("true");
     if timed {
         timing::start(worker::js_sys::Date::now);
     }

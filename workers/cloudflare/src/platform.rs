@@ -65,29 +65,10 @@ impl BlobStore for CloudflarePlatform {
     }
 
     async fn get_blob(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
-        let bucket = self
-            .env
-            .bucket("DATA")
-            .map_err(|e| fault("R2 binding DATA", e))?;
-        let Some(object) = bucket
-            .get(key)
-            .execute()
-            .await
-            .map_err(|e| fault("R2 get", e))?
-        else {
-            return Ok(None);
-        };
-        if object.size() as usize > MAX_BLOB_BYTES {
-            return Err(StoreError::too_large(key, MAX_BLOB_BYTES));
-        }
-        match object.body() {
-            Some(body) => body
-                .bytes()
-                .await
-                .map(Some)
-                .map_err(|e| fault("R2 read", e)),
-            None => Ok(Some(Vec::new())),
-        }
+        Ok(match self.get_blob_unless(key, None).await? {
+            Versioned::Found { bytes, .. } => Some(bytes),
+            _ => None,
+        })
     }
 }
 
