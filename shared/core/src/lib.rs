@@ -10,3 +10,4 @@ pub mod envelope;
 pub mod health;
 pub mod ids;
 pub mod signing;
+pub mod smart_score;
