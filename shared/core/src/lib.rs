@@ -9,5 +9,6 @@ extern crate alloc;
 pub mod envelope;
 pub mod health;
 pub mod ids;
+pub mod sentiment;
 pub mod signing;
 pub mod smart_score;
