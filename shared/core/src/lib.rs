@@ -9,6 +9,7 @@ extern crate alloc;
 pub mod envelope;
 pub mod health;
 pub mod ids;
+pub mod jwt;
 pub mod sentiment;
 pub mod signing;
 pub mod smart_score;
