@@ -6,7 +6,10 @@
 
 extern crate alloc;
 
+pub mod calendar;
 pub mod envelope;
 pub mod health;
 pub mod ids;
 pub mod signing;
+pub mod sla;
+pub mod zone;
