@@ -465,3 +465,439 @@ pub(crate) fn civil_i64(day: i64) -> (i64, u32, u32) {
     let y = yoe + era * 400 + i64::from(m <= 2);
     (y, m, d)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::vec;
+    use chrono::{Datelike, NaiveDate};
+    use proptest::prelude::*;
+
+    const HOUR: i64 = 3600;
+
+    fn zone(spec: &str) -> Zone {
+        Zone::parse(spec).unwrap()
+    }
+
+    /// UTC instant of a local wall time.
+    fn at(z: &Zone, (y, m, d): (i32, u32, u32), h: i64, min: i64) -> i64 {
+        z.to_utc(day_number(y, m, d) * DAY + h * HOUR + min * 60)
+    }
+
+    fn every_day(spans: &[Span]) -> [Vec<Span>; 7] {
+        core::array::from_fn(|_| spans.to_vec())
+    }
+
+    fn weekdays(spans: &[Span]) -> [Vec<Span>; 7] {
+        core::array::from_fn(|d| if d < 5 { spans.to_vec() } else { vec![] })
+    }
+
+    fn cal(spec: &str, week: [Vec<Span>; 7], holidays: Vec<i64>) -> Calendar {
+        Calendar::new(zone(spec), week, holidays).unwrap()
+    }
+
+    /// The open seconds of a range as the union of every day's intervals,
+    /// without the walk and its shortcuts.
+    fn union_seconds(c: &Calendar, from: i64, to: i64) -> i64 {
+        let mut all: Vec<(i64, i64)> = Vec::new();
+        for d in from.div_euclid(DAY) - 2..=to.div_euclid(DAY) + 2 {
+            for (s, e) in c.day_intervals(d) {
+                let (s, e) = (s.max(from), e.min(to));
+                if s < e {
+                    all.push((s, e));
+                }
+            }
+        }
+        merge(&mut all);
+        all.iter().map(|(s, e)| e - s).sum()
+    }
+
+    #[test]
+    fn validation() {
+        let ok = |spans: Vec<Span>| Calendar::new(Zone::UTC, every_day(&spans), vec![]);
+        assert!(
+            ok(vec![Span::hours(9, 12), Span::hours(12, 17)]).is_ok(),
+            "touching"
+        );
+        assert!(ok(vec![Span::hours(0, 24)]).is_ok());
+        assert_eq!(
+            ok(vec![Span::hours(9, 9)]),
+            Err(CalendarError::EmptySpan { weekday: 0 })
+        );
+        assert_eq!(
+            ok(vec![Span::hours(9, 25)]),
+            Err(CalendarError::SpanPastMidnight { weekday: 0 })
+        );
+        assert_eq!(
+            ok(vec![Span::hours(13, 17), Span::hours(9, 12)]),
+            Err(CalendarError::Unsorted { weekday: 0 })
+        );
+        assert_eq!(
+            ok(vec![Span::hours(9, 13), Span::hours(12, 17)]),
+            Err(CalendarError::Overlap { weekday: 0 })
+        );
+        let mut week = every_day(&[]);
+        week[4] = vec![Span::hours(10, 8)];
+        let err = Calendar::new(Zone::UTC, week, vec![]).unwrap_err();
+        assert_eq!(err.weekday(), 4);
+        assert!(!err.describe().is_empty());
+        let c = cal("UTC", every_day(&[]), vec![5, 3, 5, 1]);
+        assert_eq!(c.holidays, [1, 3, 5]);
+    }
+
+    #[test]
+    fn dates_and_weekdays() {
+        assert_eq!(day_number(1970, 1, 1), 0);
+        assert_eq!(weekday(0), 3, "a Thursday");
+        assert_eq!(civil(0), (1970, 1, 1));
+        assert_eq!(day_number(2000, 2, 29), 11_016);
+        assert_eq!(civil(-1), (1969, 12, 31));
+        assert_eq!(day_number(2026, 13, 1), day_number(2027, 1, 1));
+        assert_eq!(day_number(2026, 3, 0), day_number(2026, 2, 28));
+        assert_eq!(civil(i64::MAX).0, i32::MAX);
+        assert_eq!(civil(i64::MIN).0, i32::MIN);
+    }
+
+    #[test]
+    fn weekend_is_skipped() {
+        let ny = zone("America/New_York");
+        let c = cal("America/New_York", weekdays(&[Span::hours(9, 17)]), vec![]);
+        // Friday 16:00, the weekend the clocks go forward.
+        let friday = at(&ny, (2026, 3, 6), 16, 0);
+        assert_eq!(weekday(day_number(2026, 3, 6)), 4);
+        assert_eq!(
+            c.add_open_seconds(friday, 2 * HOUR),
+            Some(at(&ny, (2026, 3, 9), 10, 0))
+        );
+        assert_eq!(
+            c.open_seconds(friday, at(&ny, (2026, 3, 9), 10, 0)),
+            2 * HOUR
+        );
+        // Nothing on Saturday and Sunday.
+        let saturday = at(&ny, (2026, 3, 7), 0, 0);
+        assert_eq!(c.open_seconds(saturday, at(&ny, (2026, 3, 9), 0, 0)), 0);
+        assert_eq!(c.next_open(saturday), Some(at(&ny, (2026, 3, 9), 9, 0)));
+        assert!(!c.is_open(saturday + 12 * HOUR));
+        assert!(c.is_open(friday));
+        assert_eq!(c.next_open(friday), Some(friday));
+    }
+
+    #[test]
+    fn holidays_count_nothing() {
+        let c = cal(
+            "Europe/Berlin",
+            every_day(&[Span::hours(9, 17)]),
+            vec![day_number(2026, 6, 3)],
+        );
+        let z = &c.zone;
+        let week = c.open_seconds(at(z, (2026, 6, 1), 0, 0), at(z, (2026, 6, 8), 0, 0));
+        assert_eq!(week, 6 * 8 * HOUR);
+        assert!(!c.is_open(at(z, (2026, 6, 3), 12, 0)));
+        assert_eq!(
+            c.add_open_seconds(at(z, (2026, 6, 2), 16, 0), 2 * HOUR),
+            Some(at(z, (2026, 6, 4), 10, 0))
+        );
+    }
+
+    #[test]
+    fn lunch_is_skipped() {
+        let c = cal(
+            "+02:00",
+            weekdays(&[Span::hours(9, 12), Span::hours(13, 17)]),
+            vec![],
+        );
+        let z = &c.zone;
+        let monday = (2026, 6, 1);
+        assert_eq!(
+            c.open_seconds(at(z, monday, 8, 0), at(z, monday, 18, 0)),
+            7 * HOUR
+        );
+        assert_eq!(
+            c.add_open_seconds(at(z, monday, 11, 0), 2 * HOUR),
+            Some(at(z, monday, 14, 0))
+        );
+        assert_eq!(
+            c.add_open_seconds(at(z, monday, 11, 0), HOUR),
+            Some(at(z, monday, 12, 0))
+        );
+        assert_eq!(
+            c.next_open(at(z, monday, 12, 0)),
+            Some(at(z, monday, 13, 0))
+        );
+        assert!(!c.is_open(at(z, monday, 12, 30)));
+        // Touching spans run on.
+        let t = cal(
+            "+02:00",
+            weekdays(&[Span::hours(9, 12), Span::hours(12, 17)]),
+            vec![],
+        );
+        assert_eq!(
+            t.add_open_seconds(at(z, monday, 11, 0), 2 * HOUR),
+            Some(at(z, monday, 13, 0))
+        );
+    }
+
+    /// Open seconds of one local day with the given spans every day.
+    fn day_seconds(spec: &str, spans: &[Span], date: (i32, u32, u32)) -> i64 {
+        let c = cal(spec, every_day(spans), vec![]);
+        let d = day_number(date.0, date.1, date.2);
+        let (from, to) = (c.zone.to_utc(d * DAY), c.zone.to_utc((d + 1) * DAY));
+        let secs = c.open_seconds(from, to);
+        assert_eq!(secs, union_seconds(&c, from, to));
+        assert_eq!(
+            c.add_open_seconds(from, secs),
+            Some(
+                c.zone
+                    .to_utc(d * DAY + i64::from(spans.last().unwrap().end))
+            )
+        );
+        secs
+    }
+
+    #[test]
+    fn clock_changes() {
+        let nine_to_five = [Span::hours(9, 17)];
+        let all_day = [Span::hours(0, 24)];
+        let ny = "America/New_York";
+        assert_eq!(day_seconds(ny, &nine_to_five, (2026, 3, 8)), 8 * HOUR);
+        assert_eq!(day_seconds(ny, &nine_to_five, (2026, 11, 1)), 8 * HOUR);
+        assert_eq!(day_seconds(ny, &all_day, (2026, 3, 8)), 23 * HOUR);
+        assert_eq!(day_seconds(ny, &all_day, (2026, 11, 1)), 25 * HOUR);
+        assert_eq!(
+            day_seconds(ny, &[Span::hours(1, 4)], (2026, 3, 8)),
+            2 * HOUR
+        );
+        assert_eq!(
+            day_seconds(ny, &[Span::hours(1, 4)], (2026, 11, 1)),
+            4 * HOUR
+        );
+        let berlin = "Europe/Berlin";
+        assert_eq!(day_seconds(berlin, &nine_to_five, (2026, 3, 29)), 8 * HOUR);
+        assert_eq!(day_seconds(berlin, &all_day, (2026, 3, 29)), 23 * HOUR);
+        assert_eq!(day_seconds(berlin, &all_day, (2026, 10, 25)), 25 * HOUR);
+        // Lord Howe moves its clocks by half an hour.
+        let lord_howe = "Australia/Lord_Howe";
+        assert_eq!(
+            day_seconds(lord_howe, &all_day, (2026, 10, 4)),
+            23 * HOUR + 1800
+        );
+        assert_eq!(
+            day_seconds(lord_howe, &all_day, (2026, 4, 5)),
+            24 * HOUR + 1800
+        );
+        assert_eq!(
+            day_seconds(lord_howe, &[Span::hours(1, 3)], (2026, 10, 4)),
+            HOUR + 1800
+        );
+        assert_eq!(
+            day_seconds(lord_howe, &nine_to_five, (2026, 4, 5)),
+            8 * HOUR
+        );
+        // Chatham changes at 02:45 and 03:45.
+        let chatham = "Pacific/Chatham";
+        assert_eq!(day_seconds(chatham, &all_day, (2026, 9, 27)), 23 * HOUR);
+        assert_eq!(day_seconds(chatham, &all_day, (2026, 4, 5)), 25 * HOUR);
+        // A span that starts in the skipped hour opens when the hour is over.
+        let c = cal(
+            ny,
+            every_day(&[Span {
+                start: 2 * 3600 + 1800,
+                end: 5 * 3600,
+            }]),
+            vec![],
+        );
+        assert_eq!(
+            c.next_open(at(&c.zone, (2026, 3, 8), 0, 0)),
+            Some(at(&c.zone, (2026, 3, 8), 3, 30))
+        );
+    }
+
+    #[test]
+    fn no_open_hours_ends() {
+        let never = cal("America/New_York", every_day(&[]), vec![]);
+        assert_eq!(never.add_open_seconds(0, 1), None);
+        assert_eq!(never.next_open(0), None);
+        assert_eq!(never.open_seconds(i64::MIN, i64::MAX), 0);
+        // Mondays only, and every Monday of eleven years a holiday.
+        let mut week = every_day(&[]);
+        week[0] = vec![Span::hours(9, 17)];
+        let first_monday = day_number(2026, 1, 5);
+        let holidays = (0..11 * 53).map(|w| first_monday + 7 * w).collect();
+        let c = Calendar::new(zone("Europe/Berlin"), week, holidays).unwrap();
+        let from = at(&c.zone, (2026, 1, 1), 0, 0);
+        assert_eq!(c.add_open_seconds(from, 1), None);
+        assert_eq!(c.next_open(from), None);
+        assert_eq!(c.add_open_seconds(from, 0), Some(from));
+    }
+
+    #[test]
+    fn long_ranges() {
+        let c = cal(
+            "America/New_York",
+            weekdays(&[Span::hours(9, 12), Span::hours(13, 17)]),
+            vec![day_number(2030, 7, 4)],
+        );
+        let z = &c.zone;
+        // A year, day by day without shortcuts, against one call.
+        let (from, to) = (at(z, (2030, 1, 1), 0, 0), at(z, (2031, 1, 1), 0, 0));
+        let by_day: i64 = (day_number(2030, 1, 1)..day_number(2031, 1, 1))
+            .map(|d| c.open_seconds(z.to_utc(d * DAY), z.to_utc((d + 1) * DAY)))
+            .sum();
+        assert_eq!(c.open_seconds(from, to), by_day);
+        assert_eq!(by_day, (261 - 1) * 7 * HOUR);
+        assert_eq!(
+            c.add_open_seconds(from, by_day),
+            Some(at(z, (2030, 12, 31), 17, 0))
+        );
+        // A century is the sum of its years.
+        let years: i64 = (2000..2100)
+            .map(|y| c.open_seconds(at(z, (y, 1, 1), 0, 0), at(z, (y + 1, 1, 1), 0, 0)))
+            .sum();
+        let century = c.open_seconds(at(z, (2000, 1, 1), 0, 0), at(z, (2100, 1, 1), 0, 0));
+        assert_eq!(century, years);
+        assert_eq!(
+            c.add_open_seconds(at(z, (2000, 1, 1), 0, 0), century),
+            Some(at(z, (2099, 12, 31), 17, 0))
+        );
+        // The whole range, and beyond it.
+        let all = c.open_seconds(i64::MIN, i64::MAX);
+        assert!(all > 0 && all == c.open_seconds(MIN_INSTANT, MAX_INSTANT));
+        assert_eq!(c.add_open_seconds(MIN_INSTANT, all + 1), None);
+        assert_eq!(c.add_open_seconds(i64::MAX, 1), None);
+        assert_eq!(c.next_open(i64::MAX), None);
+        assert!(c.next_open(i64::MIN).is_some());
+        assert!(!c.is_open(i64::MAX));
+    }
+
+    proptest! {
+        #[test]
+        fn civil_matches_chrono(day in -50_000_000i64..50_000_000) {
+            let date = NaiveDate::from_num_days_from_ce_opt((day + 719_163) as i32).unwrap();
+            prop_assert_eq!(civil(day), (date.year(), date.month(), date.day()));
+            prop_assert_eq!(day_number(date.year(), date.month(), date.day()), day);
+            prop_assert_eq!(weekday(day), date.weekday().num_days_from_monday() as usize);
+        }
+    }
+
+    fn test_zone() -> impl Strategy<Value = Zone> {
+        prop_oneof![
+            Just("+05:30"),
+            Just("America/New_York"),
+            Just("Europe/Berlin"),
+            Just("Australia/Lord_Howe"),
+            Just("Pacific/Chatham"),
+        ]
+        .prop_map(zone)
+    }
+
+    /// A boundary: often on the hour or half hour, where clocks change.
+    fn boundary() -> impl Strategy<Value = u32> {
+        prop_oneof![
+            (0u32..=24).prop_map(|h| h * 3600),
+            (0u32..=96).prop_map(|q| q * 900),
+            0u32..=86_400,
+        ]
+    }
+
+    fn day_spans() -> impl Strategy<Value = Vec<Span>> {
+        prop_oneof![
+            1 => Just(vec![]),
+            3 => proptest::collection::btree_set(boundary(), 2..=6).prop_map(|cuts| {
+                let cuts: Vec<u32> = cuts.into_iter().collect();
+                cuts.chunks_exact(2).map(|c| Span { start: c[0], end: c[1] }).collect()
+            }),
+        ]
+    }
+
+    /// 2026-01-01 to 2028-01-01, which holds four clock changes a zone.
+    const START: i64 = 1_767_225_600;
+    const SPAN: i64 = 730 * DAY;
+
+    fn calendar() -> impl Strategy<Value = Calendar> {
+        (
+            test_zone(),
+            proptest::array::uniform7(day_spans()),
+            proptest::collection::vec(START / DAY..(START + SPAN) / DAY, 0..20),
+        )
+            .prop_map(|(z, week, holidays)| Calendar::new(z, week, holidays).unwrap())
+    }
+
+    fn instant() -> impl Strategy<Value = i64> {
+        START..START + SPAN
+    }
+
+    /// A length, mostly short.
+    fn length() -> impl Strategy<Value = i64> {
+        prop_oneof![0i64..2 * DAY, 0i64..30 * DAY, 0i64..200 * DAY]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        #[test]
+        fn open_seconds_is_the_union(c in calendar(), a in instant(), len in 0i64..20 * DAY) {
+            prop_assert_eq!(c.open_seconds(a, a + len), union_seconds(&c, a, a + len));
+        }
+
+        #[test]
+        fn additive(c in calendar(), a in instant(), x in length(), y in length()) {
+            let (b, d) = (a + x, a + x + y);
+            prop_assert_eq!(c.open_seconds(a, b) + c.open_seconds(b, d), c.open_seconds(a, d));
+        }
+
+        #[test]
+        fn monotonic_and_bounded(c in calendar(), a in instant(), x in length(), y in 0i64..3 * DAY) {
+            let short = c.open_seconds(a, a + x);
+            let long = c.open_seconds(a, a + x + y);
+            prop_assert!(short <= long);
+            prop_assert!(0 <= short && short <= x);
+            prop_assert_eq!(c.open_seconds(a + x, a), 0);
+        }
+
+        #[test]
+        fn is_open_is_one_second(c in calendar(), t in instant()) {
+            prop_assert_eq!(i64::from(c.is_open(t)), c.open_seconds(t, t + 1));
+        }
+
+        #[test]
+        fn add_is_the_inverse(c in calendar(), from in instant(), secs in 0i64..40 * DAY, more in 0i64..DAY) {
+            let Some(t) = c.add_open_seconds(from, secs) else {
+                prop_assert_eq!(c.next_open(from), None);
+                return Ok(());
+            };
+            prop_assert!(t >= from);
+            prop_assert_eq!(c.open_seconds(from, t), secs);
+            if secs > 0 {
+                prop_assert_eq!(c.open_seconds(from, t - 1), secs - 1, "earliest");
+                prop_assert!(c.is_open(t - 1));
+            } else {
+                prop_assert_eq!(t, from);
+            }
+            let later = c.add_open_seconds(from, secs + more).unwrap();
+            prop_assert!(later >= t);
+        }
+
+        #[test]
+        fn next_open_is_the_first_open_second(c in calendar(), from in instant()) {
+            if let Some(t) = c.next_open(from) {
+                prop_assert!(t >= from);
+                prop_assert!(c.is_open(t));
+                prop_assert_eq!(c.open_seconds(from, t), 0);
+                prop_assert_eq!(c.add_open_seconds(from, 1), Some(t + 1));
+            }
+        }
+
+        #[test]
+        fn holidays_and_empty_days_count_nothing(c in calendar(), day in START / DAY..(START + SPAN) / DAY) {
+            let mut holiday = c.clone();
+            holiday.holidays = vec![day];
+            let z = &c.zone;
+            let (from, to) = (z.to_utc(day * DAY), z.to_utc((day + 1) * DAY));
+            // Spans end by the next midnight, except across a skipped hour.
+            prop_assert_eq!(holiday.open_seconds(from, to - 2 * HOUR), 0);
+            if c.week[weekday(day)].is_empty() {
+                prop_assert_eq!(c.open_seconds(from, to - 2 * HOUR), 0);
+            }
+        }
+    }
+}
