@@ -6,6 +6,7 @@
 
 extern crate alloc;
 
+pub mod calendar;
 pub mod envelope;
 pub mod health;
 pub mod ids;
@@ -13,3 +14,5 @@ pub mod jwt;
 pub mod sentiment;
 pub mod signing;
 pub mod smart_score;
+pub mod sla;
+pub mod zone;
