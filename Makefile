@@ -67,7 +67,7 @@ $(WORKER): $(WORKER_SOURCES)
 
 ## The Worker's size for each set of products (a cargo feature each), built
 ## apart under target/worker-sizes/.
-WORKER_FEATURE_SETS := none copilot
+WORKER_FEATURE_SETS := none copilot support copilot,support
 worker-sizes: tools
 	for set in $(WORKER_FEATURE_SETS); do \
 		features=$$([ $$set = none ] || echo "--features $$set"); \
@@ -95,11 +95,14 @@ $(STAMPS)/local-state: $(wildcard migrations/*/*.sql) $(wildcard sample_data/*/*
 		CI=true $(WRANGLER) d1 migrations apply edgedesk-$$product --local --persist-to $(STATE); \
 	done
 	node scripts/seed-local.mjs $(STATE) sample_data
+	# The support dataset, dated from now so its SLA clocks mean something.
+	cargo run -q -p edgedesk-cli -- support-sample target/support-sample.sql
+	CI=true $(WRANGLER) d1 execute edgedesk-support --local --persist-to $(STATE) --file target/support-sample.sql >/dev/null
 	@mkdir -p $(STAMPS) && touch $@
 
 # Local only: v1 signatures too, so the seed's own clients work against `make dev`.
 .dev.vars:
-	printf 'HMAC_SECRET=dev-secret\nALLOWED_ORIGIN=http://localhost:3000\nACCEPT_V1_SIGNATURES=true\n' > $@
+	printf 'HMAC_SECRET=dev-secret\nSECRET_KEY=dev-session-secret\nALLOWED_ORIGIN=http://localhost:3000\nACCEPT_V1_SIGNATURES=true\n' > $@
 
 dev: build $(STAMPS)/local-state .dev.vars
 	$(WRANGLER) dev --local --ip 127.0.0.1 --port 8787 --persist-to $(STATE)

@@ -68,6 +68,12 @@ enum Command {
     Load(load::LoadArgs),
     /// Mixed load over every kind of request, counting what was acknowledged.
     Mixed(mixed::MixedArgs),
+    /// Writes the support sample dataset as SQL, dated from now, for
+    /// `wrangler d1 execute --file` or `spin up --sqlite @file`.
+    SupportSample {
+        /// Where to write it.
+        out: std::path::PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
@@ -115,6 +121,23 @@ fn main() -> ExitCode {
         Command::Smoke { customer_id } => smoke(&client, &customer_id),
         Command::Load(args) => load::run(&cli.url, &secret, &args),
         Command::Mixed(args) => mixed::run(&cli.url, &secret, &args),
+        Command::SupportSample { out } => {
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_millis() as i64)
+                .unwrap_or(0);
+            let sql: Vec<String> = edgedesk_support::sample::dataset(now)
+                .iter()
+                .map(edgedesk_support::sample::to_sql)
+                .collect();
+            match std::fs::write(&out, sql.join("\n") + "\n") {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("{}: {e}", out.display());
+                    ExitCode::FAILURE
+                }
+            }
+        }
     }
 }
 

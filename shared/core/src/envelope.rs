@@ -13,6 +13,11 @@ pub enum ErrorCode {
     ToolFailure,
     MissingData,
     Unauthorized,
+    Forbidden,
+    Conflict,
+    RateLimited,
+    UpstreamFailure,
+    NotConfigured,
 }
 
 impl ErrorCode {
@@ -23,6 +28,11 @@ impl ErrorCode {
             ErrorCode::ToolFailure => "TOOL_FAILURE",
             ErrorCode::MissingData => "MISSING_DATA",
             ErrorCode::Unauthorized => "UNAUTHORIZED",
+            ErrorCode::Forbidden => "FORBIDDEN",
+            ErrorCode::Conflict => "CONFLICT",
+            ErrorCode::RateLimited => "RATE_LIMITED",
+            ErrorCode::UpstreamFailure => "UPSTREAM_FAILURE",
+            ErrorCode::NotConfigured => "NOT_CONFIGURED",
         }
     }
 
@@ -35,6 +45,11 @@ impl ErrorCode {
             ErrorCode::ToolFailure => 500,
             ErrorCode::MissingData => 404,
             ErrorCode::Unauthorized => 401,
+            ErrorCode::Forbidden => 403,
+            ErrorCode::Conflict => 409,
+            ErrorCode::RateLimited => 429,
+            ErrorCode::UpstreamFailure => 502,
+            ErrorCode::NotConfigured => 503,
         }
     }
 }
@@ -86,6 +101,20 @@ impl ApiError {
 
     pub fn timeout(message: impl Into<String>) -> Self {
         Self::new(ErrorCode::Timeout, message)
+    }
+
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::Forbidden, message)
+    }
+
+    pub fn conflict(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::Conflict, message)
+    }
+
+    /// A request whose fields are well-formed JSON but not valid values:
+    /// 422, naming the field and what was expected.
+    pub fn unprocessable(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::InvalidInput, message).with_status(422)
     }
 }
 
@@ -150,6 +179,11 @@ mod tests {
             (ErrorCode::MissingData, 404, "MISSING_DATA"),
             (ErrorCode::ToolFailure, 500, "TOOL_FAILURE"),
             (ErrorCode::Timeout, 504, "TIMEOUT"),
+            (ErrorCode::Forbidden, 403, "FORBIDDEN"),
+            (ErrorCode::Conflict, 409, "CONFLICT"),
+            (ErrorCode::RateLimited, 429, "RATE_LIMITED"),
+            (ErrorCode::UpstreamFailure, 502, "UPSTREAM_FAILURE"),
+            (ErrorCode::NotConfigured, 503, "NOT_CONFIGURED"),
         ];
         for (code, status, name) in pairs {
             assert_eq!(code.http_status(), status);

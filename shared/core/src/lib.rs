@@ -13,6 +13,6 @@ pub mod ids;
 pub mod jwt;
 pub mod sentiment;
 pub mod signing;
-pub mod smart_score;
 pub mod sla;
+pub mod smart_score;
 pub mod zone;

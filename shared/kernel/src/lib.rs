@@ -7,6 +7,7 @@
 //! route's auth policy and the common headers, and hands the handler a
 //! platform scoped to the product's own database.
 
+pub mod bearer;
 pub mod body;
 pub mod builtin;
 pub mod config;

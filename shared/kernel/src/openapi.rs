@@ -58,6 +58,7 @@ fn assemble(api: &Api<'_>) -> Value {
             "securitySchemes": {
                 "timestamp": {"type": "apiKey", "in": "header", "name": "X-Timestamp", "description": "Unix epoch milliseconds, within 5 minutes of the server's clock."},
                 "client": {"type": "apiKey", "in": "header", "name": "X-Client", "description": "Client id: [A-Za-z0-9._-], 1-64 characters."},
+                "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT", "description": "A session token from POST /api/agents/login: HS256, valid 24 hours, until it expires or its holder logs out."},
                 "signature": {"type": "apiKey", "in": "header", "name": "X-Signature", "description": "Lowercase hex HMAC-SHA256 of {X-Timestamp}.{X-Client}.{raw body}; each signed request is accepted once."},
             },
             "responses": {
@@ -88,6 +89,7 @@ fn operation(route: &RouteInfo, documented: Option<&Value>) -> Value {
         Auth::Signed | Auth::SignedRead => {
             json!([{"timestamp": [], "client": [], "signature": []}])
         }
+        Auth::Bearer => json!([{"bearer": []}]),
     };
     let mut responses = json!({"200": {"description": "OK"}});
     if let Some(Value::Object(doc)) = documented {
@@ -229,10 +231,11 @@ pub struct ErrorBody {
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum ErrorCodeName {
     /// 401: a signing header missing or malformed, a stale timestamp, a
-    /// wrong signature or a replay.
+    /// wrong signature or a replay; or a bearer token missing, invalid,
+    /// expired or revoked.
     Unauthorized,
-    /// 400, or 404 / 405 / 413 for an unknown path, a wrong method or a
-    /// body over the cap.
+    /// 400, or 404 / 405 / 413 / 422 for an unknown path, a wrong method, a
+    /// body over the cap or a field whose value is not valid.
     InvalidInput,
     /// 404: no stored data for the subject.
     MissingData,
@@ -240,6 +243,17 @@ pub enum ErrorCodeName {
     ToolFailure,
     /// 504: the data took too long to read.
     Timeout,
+    /// 403: the caller's role may not do this.
+    Forbidden,
+    /// 409: the change conflicts with the current state (a second active
+    /// assignment, an illegal status change, a duplicate).
+    Conflict,
+    /// 429: too many attempts; `Retry-After` says when to try again.
+    RateLimited,
+    /// 502: a service this one calls failed.
+    UpstreamFailure,
+    /// 503: a setting the route needs is missing; the message names it.
+    NotConfigured,
 }
 
 /// `schema` with every `#/components/schemas/...` reference replaced by

@@ -128,12 +128,99 @@ pub enum SqlValue {
     Text(String),
 }
 
+impl SqlValue {
+    /// An integer column. D1 hands every number over as a double, so a
+    /// whole real counts too.
+    pub fn as_i64(&self) -> Option<i64> {
+        match self {
+            SqlValue::Integer(i) => Some(*i),
+            SqlValue::Real(r) if r.fract() == 0.0 && r.abs() < 9.0e15 => Some(*r as i64),
+            _ => None,
+        }
+    }
+
+    pub fn as_f64(&self) -> Option<f64> {
+        match self {
+            SqlValue::Integer(i) => Some(*i as f64),
+            SqlValue::Real(r) => Some(*r),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            SqlValue::Text(t) => Some(t),
+            _ => None,
+        }
+    }
+}
+
+impl From<&str> for SqlValue {
+    fn from(v: &str) -> Self {
+        SqlValue::Text(v.to_string())
+    }
+}
+
+impl From<String> for SqlValue {
+    fn from(v: String) -> Self {
+        SqlValue::Text(v)
+    }
+}
+
+impl From<i64> for SqlValue {
+    fn from(v: i64) -> Self {
+        SqlValue::Integer(v)
+    }
+}
+
+impl From<f64> for SqlValue {
+    fn from(v: f64) -> Self {
+        SqlValue::Real(v)
+    }
+}
+
+impl From<bool> for SqlValue {
+    fn from(v: bool) -> Self {
+        SqlValue::Integer(i64::from(v))
+    }
+}
+
+impl<T: Into<SqlValue>> From<Option<T>> for SqlValue {
+    fn from(v: Option<T>) -> Self {
+        v.map_or(SqlValue::Null, Into::into)
+    }
+}
+
+/// A result row: its columns' values in the order the query selects them.
+pub type Row = Vec<SqlValue>;
+
+/// One statement of a batch.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Statement {
+    pub sql: &'static str,
+    pub params: Vec<SqlValue>,
+}
+
+impl Statement {
+    pub fn new(sql: &'static str, params: Vec<SqlValue>) -> Self {
+        Statement { sql, params }
+    }
+}
+
 /// SQLite (D1, Spin SQLite): the database of the product the platform is
 /// scoped to. Only parameterised statements: values never become part of
 /// the SQL text.
 pub trait SqlStore {
     /// Runs a statement and returns how many rows it changed.
     async fn execute(&self, sql: &str, params: &[SqlValue]) -> Result<u64, StoreError>;
+
+    /// Runs a statement and returns its rows (a `SELECT`, or a write with
+    /// `RETURNING`).
+    async fn query(&self, sql: &str, params: &[SqlValue]) -> Result<Vec<Row>, StoreError>;
+
+    /// Runs statements as one transaction: every one of them takes effect,
+    /// or none does. Returns how many rows each changed.
+    async fn batch(&self, statements: &[Statement]) -> Result<Vec<u64>, StoreError>;
 }
 
 pub trait Clock {

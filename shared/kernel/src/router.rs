@@ -6,6 +6,7 @@
 //! serves a single route (one Spin component per tool) uses [`serve_one`],
 //! which links no router at all.
 
+use crate::bearer::{self, Claims};
 use crate::http::{Request, Response};
 use crate::platform::{KERNEL, Platform, Product};
 use crate::{config, cors, signed};
@@ -31,7 +32,18 @@ pub struct Call<'a, P> {
     /// The deployment: its routes and API description, for the routes that
     /// describe it (`/openapi.json`, `/docs`).
     pub api: &'a Api<'a>,
+    /// A bearer route's verified token claims; `None` on other routes.
+    pub claims: Option<&'a Claims>,
 }
+
+// Every field is a reference: a call copies freely, whatever the platform.
+impl<P> Clone for Call<'_, P> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<P> Copy for Call<'_, P> {}
 
 /// What a deployment serves, as its documentation routes describe it.
 pub struct Api<'a> {
@@ -69,6 +81,10 @@ pub enum Auth {
     /// answer is dropped if the call was a replay. Never for a route that
     /// writes or calls out (an LLM costs money per call).
     SignedRead,
+    /// `Authorization: Bearer <token>`: an HS256 session token signed with
+    /// `SECRET_KEY`, unexpired. The handler gets its claims and decides
+    /// what the subject may do (and whether the token was revoked).
+    Bearer,
 }
 
 /// What the API documentation says of a route.
@@ -283,11 +299,12 @@ async fn respond<S: Scope>(
     around(&p, req, async {
         match found {
             Found::Route(route, params) => {
-                let call = Call {
+                let mut call = Call {
                     p: &p,
                     req,
                     params: &params,
                     api,
+                    claims: None,
                 };
                 match route.info.auth {
                     Auth::Public => (route.handler)(call).await,
@@ -304,6 +321,13 @@ async fn respond<S: Scope>(
                             }
                         }
                         Err(e) => Response::error(&e),
+                    },
+                    Auth::Bearer => match bearer::verify(&p, req).await {
+                        Ok(claims) => {
+                            call.claims = Some(&claims);
+                            (route.handler)(call).await
+                        }
+                        Err(e) => bearer_refusal(&e),
                     },
                 }
             }
@@ -371,6 +395,15 @@ pub fn answer(result: Result<Value, ApiError>) -> Response {
         Ok(data) => Response::ok(&data),
         Err(e) => Response::error(&e),
     }
+}
+
+/// A refused bearer call: 401 with the challenge, or the setting's 503.
+pub fn bearer_refusal(e: &ApiError) -> Response {
+    let mut res = Response::error(e);
+    if res.status == 401 {
+        res.set_header("www-authenticate", bearer::CHALLENGE);
+    }
+    res
 }
 
 pub fn no_endpoint(req: &Request) -> Response {

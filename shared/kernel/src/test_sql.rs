@@ -1,7 +1,7 @@
 //! A replay table in in-memory SQLite whose statements can be made to fail
 //! or never finish, for the signed-call tests.
 
-use crate::platform::{Clock, Config, SqlStore, SqlValue, StoreError};
+use crate::platform::{Clock, Config, Row, SqlStore, SqlValue, Statement, StoreError};
 use std::cell::Cell;
 
 pub struct Fake {
@@ -57,6 +57,19 @@ impl SqlStore for Fake {
             .execute(sql, rusqlite::params_from_iter(values))
             .map(|n| n as u64)
             .map_err(StoreError::new)
+    }
+
+    /// The replay check only writes.
+    async fn query(&self, sql: &str, _: &[SqlValue]) -> Result<Vec<Row>, StoreError> {
+        Err(StoreError::new(format!("no queries here: {sql}")))
+    }
+
+    async fn batch(&self, statements: &[Statement]) -> Result<Vec<u64>, StoreError> {
+        let mut changed = Vec::new();
+        for s in statements {
+            changed.push(self.execute(s.sql, &s.params).await?);
+        }
+        Ok(changed)
     }
 }
 

@@ -46,6 +46,8 @@ pub struct State {
     /// `None` from the handler means the call never answers.
     pub http: RefCell<Option<HttpHandler>>,
     pub http_calls: RefCell<Vec<OutboundRequest>>,
+    /// State of the deterministic random source.
+    pub random: Cell<u64>,
 }
 
 #[derive(Clone)]
@@ -87,6 +89,7 @@ impl TestPlatform {
                 vars: RefCell::default(),
                 http: RefCell::new(None),
                 http_calls: RefCell::default(),
+                random: Cell::new(0x9E37_79B9_7F4A_7C15),
             }),
             product: &KERNEL,
         };
@@ -125,6 +128,8 @@ impl TestPlatform {
         let mut dbs = self.databases.borrow_mut();
         let db = dbs.entry(self.product.name).or_insert_with(|| {
             let db = rusqlite::Connection::open_in_memory().unwrap();
+            // As D1 always has it.
+            db.execute_batch("PRAGMA foreign_keys = ON").unwrap();
             let dir = repo_root().join("migrations").join(self.product.name);
             let mut files: Vec<_> = std::fs::read_dir(&dir)
                 .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
@@ -220,28 +225,99 @@ impl KeyValue for TestPlatform {
     }
 }
 
-impl SqlStore for TestPlatform {
-    async fn execute(&self, sql: &str, params: &[SqlValue]) -> Result<u64, StoreError> {
+fn to_sqlite(p: &SqlValue) -> rusqlite::types::Value {
+    match p {
+        SqlValue::Null => rusqlite::types::Value::Null,
+        SqlValue::Integer(i) => rusqlite::types::Value::Integer(*i),
+        SqlValue::Real(r) => rusqlite::types::Value::Real(*r),
+        SqlValue::Text(t) => rusqlite::types::Value::Text(t.clone()),
+    }
+}
+
+fn from_sqlite(v: rusqlite::types::ValueRef<'_>) -> SqlValue {
+    use rusqlite::types::ValueRef;
+    match v {
+        ValueRef::Null => SqlValue::Null,
+        ValueRef::Integer(i) => SqlValue::Integer(i),
+        ValueRef::Real(r) => SqlValue::Real(r),
+        ValueRef::Text(t) | ValueRef::Blob(t) => {
+            SqlValue::Text(String::from_utf8_lossy(t).into_owned())
+        }
+    }
+}
+
+impl TestPlatform {
+    async fn sql_trouble(&self) -> Result<(), StoreError> {
         if self.sql_hangs.get() {
             futures::future::pending::<()>().await;
         }
         if self.sql_fault.get() {
             return Err(StoreError::new("database unavailable"));
         }
-        let values: Vec<rusqlite::types::Value> = params
-            .iter()
-            .map(|p| match p {
-                SqlValue::Null => rusqlite::types::Value::Null,
-                SqlValue::Integer(i) => rusqlite::types::Value::Integer(*i),
-                SqlValue::Real(r) => rusqlite::types::Value::Real(*r),
-                SqlValue::Text(t) => rusqlite::types::Value::Text(t.clone()),
-            })
-            .collect();
+        Ok(())
+    }
+}
+
+impl SqlStore for TestPlatform {
+    async fn execute(&self, sql: &str, params: &[SqlValue]) -> Result<u64, StoreError> {
+        self.sql_trouble().await?;
         self.with_db(|db| {
-            db.execute(sql, rusqlite::params_from_iter(values))
-                .map(|n| n as u64)
-                .map_err(StoreError::new)
+            db.execute(
+                sql,
+                rusqlite::params_from_iter(params.iter().map(to_sqlite)),
+            )
+            .map(|n| n as u64)
+            .map_err(StoreError::new)
         })?
+    }
+
+    async fn query(&self, sql: &str, params: &[SqlValue]) -> Result<Vec<Row>, StoreError> {
+        self.sql_trouble().await?;
+        self.with_db(|db| -> rusqlite::Result<Vec<Row>> {
+            let mut stmt = db.prepare(sql)?;
+            let columns = stmt.column_count();
+            let mut rows = stmt.query(rusqlite::params_from_iter(params.iter().map(to_sqlite)))?;
+            let mut out = Vec::new();
+            while let Some(row) = rows.next()? {
+                out.push(
+                    (0..columns)
+                        .map(|i| row.get_ref(i).map(from_sqlite))
+                        .collect::<rusqlite::Result<Row>>()?,
+                );
+            }
+            Ok(out)
+        })?
+        .map_err(StoreError::new)
+    }
+
+    async fn batch(&self, statements: &[Statement]) -> Result<Vec<u64>, StoreError> {
+        self.sql_trouble().await?;
+        self.with_db(|db| -> rusqlite::Result<Vec<u64>> {
+            db.execute_batch("BEGIN")?;
+            let run = || -> rusqlite::Result<Vec<u64>> {
+                statements
+                    .iter()
+                    .map(|s| {
+                        db.execute(
+                            s.sql,
+                            rusqlite::params_from_iter(s.params.iter().map(to_sqlite)),
+                        )
+                        .map(|n| n as u64)
+                    })
+                    .collect()
+            };
+            match run() {
+                Ok(changed) => {
+                    db.execute_batch("COMMIT")?;
+                    Ok(changed)
+                }
+                Err(e) => {
+                    db.execute_batch("ROLLBACK")?;
+                    Err(e)
+                }
+            }
+        })?
+        .map_err(StoreError::new)
     }
 }
 
@@ -257,9 +333,15 @@ impl Clock for TestPlatform {
 
 impl Random for TestPlatform {
     fn fill(&self, buf: &mut [u8]) {
-        for (i, b) in buf.iter_mut().enumerate() {
-            *b = i as u8;
+        // Deterministic, yet different on every call (ids must not repeat).
+        let mut x = self.random.get();
+        for b in buf.iter_mut() {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            *b = x as u8;
         }
+        self.random.set(x);
     }
 }
 

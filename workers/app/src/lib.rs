@@ -13,7 +13,25 @@ pub fn routes<P: Platform>() -> Routes<P> {
     let app = app
         .with(edgedesk_copilot::routes::routes())
         .documented(edgedesk_copilot::OPENAPI);
+    #[cfg(feature = "support")]
+    let app = app
+        .with(edgedesk_support::routes::routes())
+        .documented(edgedesk_support::OPENAPI);
     app
+}
+
+/// The scheduled work of the products compiled in (a Cron Trigger on
+/// Cloudflare): the support product's SLA sweep.
+pub async fn scheduled<S: edgedesk_kernel::router::Scope>(scope: &S) {
+    #[cfg(feature = "support")]
+    {
+        let p = scope.scope(&edgedesk_support::PRODUCT);
+        // A failed sweep is retried by the next tick; the events it would
+        // record are keyed, so nothing is recorded twice.
+        let _ = edgedesk_support::sla::sweep(&p).await;
+    }
+    #[cfg(not(feature = "support"))]
+    let _ = scope;
 }
 
 /// The table of the Spin component that answers what no other component

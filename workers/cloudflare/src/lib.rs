@@ -10,7 +10,7 @@ use edgedesk_kernel::platform::Config;
 use edgedesk_kernel::{Routes, timing};
 use platform::CloudflarePlatform;
 use std::sync::LazyLock;
-use worker::{Context, Env, Request, Response, Result, event};
+use worker::{Context, Env, Request, Response, Result, ScheduleContext, ScheduledEvent, event};
 
 /// The route table of the products compiled in, built once per isolate.
 static APP: LazyLock<Routes<CloudflarePlatform>> = LazyLock::new(edgedesk_app::routes);
@@ -35,6 +35,14 @@ async fn fetch(mut req: Request, env: Env, _ctx: Context) -> Result<Response> {
         response.headers_mut().set("server-timing", &phases)?;
     }
     Ok(response)
+}
+
+/// Cron Triggers (`[triggers]` in wrangler.toml): the products' scheduled
+/// work, such as the SLA sweep.
+#[event(scheduled)]
+async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
+    let scope = |product| CloudflarePlatform::new(env.clone(), product);
+    edgedesk_app::scheduled(&scope).await;
 }
 
 async fn to_kernel_request(req: &mut Request) -> edgedesk_kernel::Request {

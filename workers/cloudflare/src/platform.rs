@@ -96,42 +96,93 @@ impl KeyValue for CloudflarePlatform {
     }
 }
 
-impl SqlStore for CloudflarePlatform {
-    async fn execute(&self, sql: &str, params: &[SqlValue]) -> Result<u64, StoreError> {
+impl CloudflarePlatform {
+    fn d1(&self) -> Result<worker::D1Database, StoreError> {
         let Some(database) = &self.product.database else {
             return Err(fault(
                 "D1",
                 format!("{} has no database", self.product.name),
             ));
         };
-        let db = self
-            .env
+        self.env
             .d1(database.d1_binding)
-            .map_err(|e| fault(database.d1_binding, e))?;
-        let values: Vec<JsValue> = params
-            .iter()
-            .map(|p| match p {
-                SqlValue::Null => JsValue::NULL,
-                // D1 numbers are doubles; every integer stored here is far
-                // below 2^53 (millisecond timestamps, counts).
-                SqlValue::Integer(i) => JsValue::from_f64(*i as f64),
-                SqlValue::Real(r) => JsValue::from_f64(*r),
-                SqlValue::Text(t) => JsValue::from_str(t),
-            })
-            .collect();
-        let result = db
-            .prepare(sql)
-            .bind(&values)
-            .map_err(|e| fault("D1 bind", e))?
+            .map_err(|e| fault(database.d1_binding, e))
+    }
+}
+
+fn prepare(
+    db: &worker::D1Database,
+    sql: &str,
+    params: &[SqlValue],
+) -> Result<worker::D1PreparedStatement, StoreError> {
+    let values: Vec<JsValue> = params
+        .iter()
+        .map(|p| match p {
+            SqlValue::Null => JsValue::NULL,
+            // D1 numbers are doubles; every integer stored here is far
+            // below 2^53 (millisecond timestamps, counts).
+            SqlValue::Integer(i) => JsValue::from_f64(*i as f64),
+            SqlValue::Real(r) => JsValue::from_f64(*r),
+            SqlValue::Text(t) => JsValue::from_str(t),
+        })
+        .collect();
+    db.prepare(sql)
+        .bind(&values)
+        .map_err(|e| fault("D1 bind", e))
+}
+
+fn changes(result: &worker::D1Result) -> Result<u64, StoreError> {
+    Ok(result
+        .meta()
+        .map_err(|e| fault("D1 meta", e))?
+        .and_then(|m| m.changes)
+        .unwrap_or(0) as u64)
+}
+
+/// A D1 value as the kernel's: D1 hands numbers over as doubles, whole
+/// ones arrive as integers.
+fn from_d1(v: serde_json::Value) -> SqlValue {
+    match v {
+        serde_json::Value::Null => SqlValue::Null,
+        serde_json::Value::Bool(b) => SqlValue::Integer(i64::from(b)),
+        serde_json::Value::Number(n) => match n.as_i64() {
+            Some(i) => SqlValue::Integer(i),
+            None => SqlValue::Real(n.as_f64().unwrap_or(0.0)),
+        },
+        serde_json::Value::String(s) => SqlValue::Text(s),
+        other => SqlValue::Text(other.to_string()),
+    }
+}
+
+impl SqlStore for CloudflarePlatform {
+    async fn execute(&self, sql: &str, params: &[SqlValue]) -> Result<u64, StoreError> {
+        let result = prepare(&self.d1()?, sql, params)?
             .run()
             .await
             .map_err(|e| fault("D1 run", e))?;
-        let changes = result
-            .meta()
-            .map_err(|e| fault("D1 meta", e))?
-            .and_then(|m| m.changes)
-            .unwrap_or(0);
-        Ok(changes as u64)
+        changes(&result)
+    }
+
+    async fn query(&self, sql: &str, params: &[SqlValue]) -> Result<Vec<Row>, StoreError> {
+        let rows: Vec<Vec<serde_json::Value>> = prepare(&self.d1()?, sql, params)?
+            .raw()
+            .await
+            .map_err(|e| fault("D1 query", e))?;
+        Ok(rows
+            .into_iter()
+            .map(|r| r.into_iter().map(from_d1).collect())
+            .collect())
+    }
+
+    /// D1 runs a batch as one transaction.
+    async fn batch(&self, statements: &[Statement]) -> Result<Vec<u64>, StoreError> {
+        let db = self.d1()?;
+        let prepared = statements
+            .iter()
+            .map(|s| prepare(&db, s.sql, &s.params))
+            .collect::<Result<Vec<_>, _>>()?;
+        let results = db.batch(prepared).await.map_err(|e| fault("D1 batch", e))?;
+        results.iter().map(changes).collect()
     }
 }
 

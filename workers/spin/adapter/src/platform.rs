@@ -106,18 +106,62 @@ impl KeyValue for SpinPlatform {
     }
 }
 
+fn from_value(v: &Value) -> SqlValue {
+    match v {
+        Value::Null => SqlValue::Null,
+        Value::Integer(i) => SqlValue::Integer(*i),
+        Value::Real(r) => SqlValue::Real(*r),
+        Value::Text(t) => SqlValue::Text(t.clone()),
+        Value::Blob(b) => SqlValue::Text(String::from_utf8_lossy(b).into_owned()),
+    }
+}
+
+impl SpinPlatform {
+    /// Runs one statement to its end on `db`; returns the rows it gave.
+    async fn run(
+        db: &Connection,
+        sql: &str,
+        params: &[SqlValue],
+    ) -> Result<Vec<spin_sdk::sqlite::RowResult>, StoreError> {
+        db.execute(sql, params.iter().map(to_value))
+            .await
+            .map_err(|e| fault("sqlite execute", e))?
+            .collect()
+            .await
+            .map_err(|e| fault("sqlite execute", e))
+    }
+}
+
 impl SqlStore for SpinPlatform {
     async fn execute(&self, sql: &str, params: &[SqlValue]) -> Result<u64, StoreError> {
         let db = self.db().await?;
-        let result = db
-            .execute(sql, params.iter().map(to_value))
-            .await
-            .map_err(|e| fault("sqlite execute", e))?;
-        result
-            .collect()
-            .await
-            .map_err(|e| fault("sqlite execute", e))?;
+        Self::run(&db, sql, params).await?;
         Ok(db.changes().await)
+    }
+
+    async fn query(&self, sql: &str, params: &[SqlValue]) -> Result<Vec<Row>, StoreError> {
+        let db = self.db().await?;
+        let rows = Self::run(&db, sql, params).await?;
+        Ok(rows
+            .iter()
+            .map(|r| r.values.iter().map(from_value).collect())
+            .collect())
+    }
+
+    /// One transaction on this request's connection.
+    async fn batch(&self, statements: &[Statement]) -> Result<Vec<u64>, StoreError> {
+        let db = self.db().await?;
+        Self::run(&db, "BEGIN IMMEDIATE", &[]).await?;
+        let mut changed = Vec::with_capacity(statements.len());
+        for s in statements {
+            if let Err(e) = Self::run(&db, s.sql, &s.params).await {
+                let _ = Self::run(&db, "ROLLBACK", &[]).await;
+                return Err(e);
+            }
+            changed.push(db.changes().await);
+        }
+        Self::run(&db, "COMMIT", &[]).await?;
+        Ok(changed)
     }
 }
 

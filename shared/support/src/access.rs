@@ -1,0 +1,113 @@
+//! Who is calling, and which tickets they may see. A ticket an agent may
+//! not see is answered exactly like one that does not exist (404), so
+//! its existence does not leak.
+
+use crate::agents;
+use crate::db::{self, Cols};
+use crate::model::Agent;
+use crate::roles::{Action, Reach, Role, reach};
+use edgedesk_core::envelope::ApiError;
+use edgedesk_kernel::bearer::Claims;
+use edgedesk_kernel::platform::{Platform, SqlValue};
+
+/// The agent a verified token speaks for.
+pub struct Principal {
+    pub agent: Agent,
+    pub jti: String,
+    /// The token's expiry, Unix seconds.
+    pub exp: i64,
+}
+
+impl Principal {
+    pub fn role(&self) -> Role {
+        self.agent.role
+    }
+
+    pub fn id(&self) -> &str {
+        &self.agent.id
+    }
+
+    /// The matrix's answer for this caller; `None` is a 403 naming the role.
+    pub fn reach(&self, action: Action, what: &str) -> Result<Reach, ApiError> {
+        match reach(self.role(), action) {
+            Reach::None => Err(ApiError::forbidden(format!(
+                "the {} role may not {what}",
+                self.role().as_str()
+            ))),
+            r => Ok(r),
+        }
+    }
+}
+
+/// Loads the token's agent, refusing a token that was revoked or whose
+/// agent is gone. The role is the agent's current one, not the token's:
+/// a demotion takes effect at once.
+pub async fn principal<P: Platform>(p: &P, claims: Option<&Claims>) -> Result<Principal, ApiError> {
+    let claims = claims.ok_or_else(|| ApiError::unauthorized("a bearer token is required"))?;
+    let text = |k: &str| {
+        claims
+            .get(k)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .to_string()
+    };
+    let (sub, jti) = (text("sub"), text("jti"));
+    let exp = claims.get("exp").and_then(|v| v.as_i64()).unwrap_or(0);
+    if sub.is_empty() || jti.is_empty() {
+        return Err(ApiError::unauthorized("the token lacks its subject or id"));
+    }
+    let sql = format!(
+        "SELECT {}, EXISTS (SELECT 1 FROM revoked_tokens WHERE jti = ?2) FROM agents WHERE id = ?1",
+        agents::COLUMNS
+    );
+    let row = db::one(
+        p,
+        &sql,
+        &[SqlValue::from(sub.as_str()), SqlValue::from(jti.as_str())],
+    )
+    .await?
+    .ok_or_else(|| ApiError::unauthorized("the agent this token was issued to no longer exists"))?;
+    if Cols(&row).flag(agents::COLUMN_COUNT) {
+        return Err(ApiError::unauthorized(
+            "this token was revoked by logging out; log in again",
+        ));
+    }
+    Ok(Principal {
+        agent: agents::from_row(&row),
+        jti,
+        exp,
+    })
+}
+
+/// A ticket the caller may see under `action`: its row exists and, for an
+/// agent limited to their own tickets, it is actively assigned to them.
+pub async fn ticket<P: Platform>(
+    p: &P,
+    who: &Principal,
+    action: Action,
+    what: &str,
+    ticket_id: &str,
+) -> Result<(), ApiError> {
+    let reach = who.reach(action, what)?;
+    let visible = match reach {
+        Reach::Own => db::one(
+            p,
+            "SELECT 1 FROM ticket_assignments WHERE ticket_id = ?1 AND agent_id = ?2 AND is_active = 1",
+            &[ticket_id.into(), who.id().into()],
+        )
+        .await?
+        .is_some(),
+        _ => db::one(p, "SELECT 1 FROM tickets WHERE id = ?1", &[ticket_id.into()])
+            .await?
+            .is_some(),
+    };
+    if visible {
+        Ok(())
+    } else {
+        Err(not_found(ticket_id))
+    }
+}
+
+pub fn not_found(ticket_id: &str) -> ApiError {
+    ApiError::missing(format!("no ticket {ticket_id}"))
+}

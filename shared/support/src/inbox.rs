@@ -1,0 +1,317 @@
+//! The smart inbox: tickets ordered by an urgency score computed at read
+//! time, so waiting tickets and approaching deadlines climb the list as
+//! time passes without any write. The score's arithmetic is the core's
+//! (`edgedesk_core::smart_score`); this module gathers its inputs.
+
+use crate::access::Principal;
+use crate::db::{self, Cols};
+use crate::input::Input;
+use crate::model::{
+    CHANNELS, InboxTicket, Pagination, STATUSES, ScoreBreakdown, ScoreComponent, Ticket, TicketList,
+};
+use crate::roles::{Action, Reach};
+use crate::settings;
+use crate::tickets;
+use crate::wire::{iso, round3};
+use edgedesk_core::envelope::ApiError;
+use edgedesk_core::smart_score::{
+    Breakdown, Factor, Inputs, Priority, SlaPressure, Weights, score,
+};
+use edgedesk_kernel::Request;
+use edgedesk_kernel::platform::{Platform, Row};
+use serde_json::{Value, json};
+
+/// What a ticket's score is computed from.
+#[derive(Debug, Clone)]
+pub struct Lean {
+    pub id: String,
+    pub priority: String,
+    pub status: String,
+    pub created_at: i64,
+    pub sentiment: f64,
+    pub lifetime_value: f64,
+    pub churn_risk: f64,
+    pub subject: String,
+    pub paused: bool,
+    /// (clock, started, due) of each running clock.
+    pub clocks: Vec<(&'static str, i64, i64)>,
+}
+
+const LEAN_SELECT: &str = "SELECT t.id, t.priority, t.status, t.created_at, t.customer_sentiment, \
+     c.lifetime_value, c.churn_risk_score, t.subject, s.is_paused, \
+     CASE WHEN s.first_response_at IS NULL THEN s.first_response_due_at END, \
+     s.next_response_started_at, \
+     CASE WHEN s.next_response_at IS NULL THEN s.next_response_due_at END, \
+     CASE WHEN s.resolved_at IS NULL THEN s.resolution_due_at END \
+     FROM tickets t JOIN customers c ON c.id = t.customer_id \
+     LEFT JOIN sla_tracking s ON s.ticket_id = t.id";
+
+fn lean(row: &Row) -> Lean {
+    let c = Cols(row);
+    let created_at = c.int(3);
+    let mut clocks = Vec::new();
+    if let Some(due) = c.opt_int(9) {
+        clocks.push(("first_response", created_at, due));
+    }
+    if let (Some(started), Some(due)) = (c.opt_int(10), c.opt_int(11)) {
+        clocks.push(("next_response", started, due));
+    }
+    if let Some(due) = c.opt_int(12) {
+        clocks.push(("resolution", created_at, due));
+    }
+    Lean {
+        id: c.text(0),
+        priority: c.text(1),
+        status: c.text(2),
+        created_at,
+        sentiment: c.real(4),
+        lifetime_value: c.real(5),
+        churn_risk: c.real(6),
+        subject: c.text(7),
+        paused: c.flag(8),
+        clocks,
+    }
+}
+
+/// Scoring inputs of tickets matching the filters (`None`: any).
+pub async fn lean_rows<P: Platform>(
+    p: &P,
+    status: Option<&str>,
+    channel: Option<&str>,
+    assigned_to: Option<&str>,
+    ticket: Option<&str>,
+) -> Result<Vec<Lean>, ApiError> {
+    let sql = format!(
+        "{LEAN_SELECT} WHERE (?1 IS NULL OR t.status = ?1) AND (?2 IS NULL OR t.channel = ?2) \
+         AND (?3 IS NULL OR t.id IN (SELECT ticket_id FROM ticket_assignments \
+         WHERE agent_id = ?3 AND is_active = 1)) AND (?4 IS NULL OR t.id = ?4)"
+    );
+    let rows = db::query(
+        p,
+        &sql,
+        &[
+            status.into(),
+            channel.into(),
+            assigned_to.into(),
+            ticket.into(),
+        ],
+    )
+    .await?;
+    Ok(rows.iter().map(lean).collect())
+}
+
+fn is_finished(status: &str) -> bool {
+    matches!(status, "resolved" | "closed")
+}
+
+/// The nearest running deadline; none while paused or once finished.
+fn pressure(t: &Lean, now: i64) -> Option<(&'static str, i64, SlaPressure)> {
+    if t.paused || is_finished(&t.status) {
+        return None;
+    }
+    t.clocks
+        .iter()
+        .min_by_key(|(_, _, due)| *due)
+        .map(|&(clock, started, due)| {
+            (
+                clock,
+                due,
+                SlaPressure {
+                    secs_left: (due - now).div_euclid(1000),
+                    target_secs: (due - started).div_euclid(1000).max(1),
+                },
+            )
+        })
+}
+
+/// Lowercased keywords of `topic_alerts`.
+pub fn keywords(spec: Option<&str>) -> Result<Vec<String>, ApiError> {
+    let words: Vec<String> = spec
+        .unwrap_or_default()
+        .split(',')
+        .map(|w| w.trim().to_lowercase())
+        .filter(|w| !w.is_empty())
+        .collect();
+    if words.len() > 20 || words.iter().any(|w| w.chars().count() > 60) {
+        return Err(ApiError::unprocessable(
+            "topic_alerts must be at most 20 comma-separated keywords of at most 60 characters",
+        ));
+    }
+    Ok(words)
+}
+
+fn matched<'k>(t: &Lean, keywords: &'k [String]) -> Vec<&'k str> {
+    if keywords.is_empty() {
+        return Vec::new();
+    }
+    let subject = t.subject.to_lowercase();
+    keywords
+        .iter()
+        .filter(|k| subject.contains(k.as_str()))
+        .map(String::as_str)
+        .collect()
+}
+
+fn inputs(t: &Lean, topic_match: bool, now: i64) -> Inputs {
+    Inputs {
+        priority: Priority::parse(&t.priority).unwrap_or(Priority::Normal),
+        // A finished ticket waits for nobody.
+        wait_secs: if is_finished(&t.status) {
+            0
+        } else {
+            (now - t.created_at).max(0) / 1000
+        },
+        sentiment: t.sentiment,
+        lifetime_value: t.lifetime_value,
+        churn_risk: t.churn_risk,
+        topic_match,
+        sla: pressure(t, now).map(|(_, _, p)| p),
+    }
+}
+
+pub fn score_of(t: &Lean, weights: &Weights, keywords: &[String], now: i64) -> Breakdown {
+    score(&inputs(t, !matched(t, keywords).is_empty(), now), weights)
+}
+
+/// The part of the score that does not move with time, stored as the
+/// ticket's `smart_score` column for indexes and reports.
+pub fn stored_score(t: &Lean, weights: &Weights) -> f64 {
+    let mut i = inputs(t, false, t.created_at);
+    i.wait_secs = 0;
+    i.sla = None;
+    score(&i, weights).total()
+}
+
+/// `GET /api/tickets`.
+pub async fn list<P: Platform>(p: &P, who: &Principal, req: &Request) -> Result<Value, ApiError> {
+    let reach = who.reach(Action::ReadTickets, "read tickets")?;
+    let q = Input::query(req, &["status", "channel", "limit", "page", "topic_alerts"])?;
+    let status = q.choice("status", &STATUSES)?;
+    let channel = q.choice("channel", &CHANNELS)?;
+    let limit = q.int("limit", 1, 100)?.unwrap_or(50);
+    let page = q.int("page", 1, 1_000_000)?.unwrap_or(1);
+    let keywords = keywords(q.text("topic_alerts", 2000)?.as_deref())?;
+    let own = (reach == Reach::Own).then(|| who.id());
+    let rows = lean_rows(p, status, channel, own, None).await?;
+    let weights = settings::weights(p).await;
+    let now = p.now_ms();
+    let mut scored: Vec<(i64, &Lean, bool)> = rows
+        .iter()
+        .map(|t| {
+            let matches = !matched(t, &keywords).is_empty();
+            (
+                score_of(t, &weights, &keywords, now).milli_total,
+                t,
+                matches,
+            )
+        })
+        .collect();
+    // Highest first; among equals the older ticket, then the id, so pages
+    // never overlap.
+    scored.sort_by(|a, b| {
+        b.0.cmp(&a.0)
+            .then(a.1.created_at.cmp(&b.1.created_at))
+            .then(a.1.id.cmp(&b.1.id))
+    });
+    let total = scored.len() as i64;
+    let matches = scored.iter().filter(|s| s.2).count() as i64;
+    let start = ((page - 1) * limit).min(total) as usize;
+    let end = (start + limit as usize).min(scored.len());
+    let page_rows = &scored[start..end];
+    let ids: Vec<&str> = page_rows.iter().map(|s| s.1.id.as_str()).collect();
+    let mut full = tickets::by_ids(p, &ids).await?;
+    let tickets: Vec<InboxTicket> = page_rows
+        .iter()
+        .filter_map(|(milli, t, matches)| {
+            let mut ticket: Ticket = full.remove(&t.id)?;
+            ticket.smart_score = *milli as f64 / 1000.0;
+            Some(InboxTicket {
+                ticket,
+                matches_topic_alert: *matches,
+            })
+        })
+        .collect();
+    let answer = TicketList {
+        tickets,
+        pagination: Pagination {
+            page,
+            limit,
+            total,
+            has_next: (end as i64) < total,
+            has_prev: page > 1,
+        },
+        topic_alerts_active: keywords,
+        matches,
+    };
+    Ok(serde_json::to_value(answer).unwrap_or(Value::Null))
+}
+
+/// The score of one ticket as of now.
+pub async fn current_score<P: Platform>(p: &P, ticket_id: &str) -> Result<Option<f64>, ApiError> {
+    let weights = settings::weights(p).await;
+    let now = p.now_ms();
+    Ok(lean_rows(p, None, None, None, Some(ticket_id))
+        .await?
+        .first()
+        .map(|t| score_of(t, &weights, &[], now).total()))
+}
+
+/// `GET /api/tickets/{id}/score-breakdown` (`topic_alerts` as in the list).
+pub async fn breakdown<P: Platform>(
+    p: &P,
+    ticket_id: &str,
+    req: &Request,
+) -> Result<Value, ApiError> {
+    let q = Input::query(req, &["topic_alerts"])?;
+    let keywords = keywords(q.text("topic_alerts", 2000)?.as_deref())?;
+    let t = lean_rows(p, None, None, None, Some(ticket_id))
+        .await?
+        .into_iter()
+        .next()
+        .ok_or_else(|| crate::access::not_found(ticket_id))?;
+    let weights = settings::weights(p).await;
+    let now = p.now_ms();
+    let b = score_of(&t, &weights, &keywords, now);
+    let hit = matched(&t, &keywords);
+    let sla = pressure(&t, now);
+    let components = b
+        .components
+        .iter()
+        .map(|c| ScoreComponent {
+            factor: c.factor.name().to_string(),
+            inputs: match c.factor {
+                Factor::Priority => json!({"priority": t.priority}),
+                Factor::WaitTime => json!({
+                    "waiting_since": iso(t.created_at),
+                    "status": t.status,
+                    "wait_hours": round3(inputs(&t, false, now).wait_secs as f64 / 3600.0),
+                }),
+                Factor::Sentiment => json!({"customer_sentiment": t.sentiment}),
+                Factor::CustomerValue => json!({"lifetime_value": t.lifetime_value}),
+                Factor::ChurnRisk => json!({"churn_risk_score": t.churn_risk}),
+                Factor::TopicAlert => json!({"keywords": keywords, "matched": hit}),
+                Factor::SlaUrgency => match sla {
+                    Some((clock, due, pr)) => json!({
+                        "clock": clock,
+                        "due_at": iso(due),
+                        "seconds_left": pr.secs_left,
+                        "window_seconds": pr.target_secs,
+                    }),
+                    None => json!({"clock": null, "paused": t.paused}),
+                },
+            },
+            weight: c.weight,
+            base_points: round3(c.base_points),
+            max_points: c.max_points,
+            points: c.points(),
+        })
+        .collect();
+    Ok(serde_json::to_value(ScoreBreakdown {
+        ticket_id: t.id.clone(),
+        smart_score: b.total(),
+        computed_at: iso(now),
+        components,
+        topic_alerts_active: keywords.clone(),
+    })
+    .unwrap_or(Value::Null))
+}

@@ -1,0 +1,334 @@
+//! What the API reads and writes. Field names and shapes follow the
+//! helpdesk API this product replaces, so its clients work unchanged.
+//! Times are ISO 8601 UTC.
+
+use crate::roles::Role;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+pub const STATUSES: [&str; 5] = ["open", "in_progress", "pending", "resolved", "closed"];
+pub const PRIORITIES: [&str; 4] = ["low", "normal", "high", "urgent"];
+pub const CHANNELS: [&str; 5] = ["email", "chat", "phone", "sms", "form"];
+pub const AGENT_STATUSES: [&str; 4] = ["online", "away", "busy", "offline"];
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Ticket {
+    pub id: String,
+    pub customer_id: String,
+    pub subject: String,
+    /// open, in_progress, pending (awaiting the customer), resolved, closed.
+    pub status: String,
+    /// low, normal, high, urgent.
+    pub priority: String,
+    /// email, chat, phone, sms, form.
+    pub channel: String,
+    pub created_at: String,
+    pub updated_at: String,
+    /// 0 (negative) to 1 (positive), following the customer's messages.
+    pub customer_sentiment: f64,
+    /// The urgency score as of this answer (`score-breakdown` explains it).
+    pub smart_score: f64,
+    pub estimated_difficulty: f64,
+    /// The agent the ticket is actively assigned to, if any.
+    pub assigned_agent_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct InboxTicket {
+    #[serde(flatten)]
+    pub ticket: Ticket,
+    pub matches_topic_alert: bool,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Pagination {
+    pub page: i64,
+    pub limit: i64,
+    pub total: i64,
+    pub has_next: bool,
+    pub has_prev: bool,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct TicketList {
+    pub tickets: Vec<InboxTicket>,
+    pub pagination: Pagination,
+    /// The topic alert keywords applied.
+    pub topic_alerts_active: Vec<String>,
+    /// How many tickets of the whole filtered set match a topic alert.
+    pub matches: i64,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Message {
+    pub id: String,
+    pub ticket_id: String,
+    pub from_agent: bool,
+    pub content: String,
+    pub from_name: Option<String>,
+    pub from_email: Option<String>,
+    pub created_at: String,
+    /// 0 (negative) to 1 (positive).
+    pub sentiment_score: Option<f64>,
+    pub detected_intent: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct TicketDetail {
+    #[serde(flatten)]
+    pub ticket: Ticket,
+    /// Oldest first.
+    pub messages: Vec<Message>,
+    pub sla: Option<SlaView>,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Agent {
+    pub id: String,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    /// online, away, busy, offline.
+    pub status: String,
+    pub department: Option<String>,
+    pub specializations: Vec<String>,
+    pub max_concurrent_tickets: i64,
+    pub tickets_resolved_today: i64,
+    pub avg_response_time_seconds: Option<f64>,
+    /// 0 to 5.
+    pub customer_satisfaction_score: Option<f64>,
+    pub created_at: String,
+    pub last_login_at: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct LoginAnswer {
+    pub access_token: String,
+    /// Always `bearer`.
+    pub token_type: String,
+    /// Seconds until the token expires.
+    pub expires_in: i64,
+    pub agent: Agent,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Done {
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Assignment {
+    pub id: String,
+    pub ticket_id: String,
+    pub agent_id: String,
+    /// pending, accepted, in_progress, completed.
+    pub status: String,
+    /// manual, auto_route, escalation, transfer.
+    pub reason: String,
+    pub assigned_at: String,
+    pub accepted_at: Option<String>,
+    pub completed_at: Option<String>,
+    pub previous_agent_id: Option<String>,
+    pub transfer_reason: Option<String>,
+    pub time_to_accept_seconds: Option<i64>,
+    pub time_to_complete_seconds: Option<i64>,
+    pub is_active: bool,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Workload {
+    pub agent_id: String,
+    pub max_concurrent_tickets: i64,
+    /// Active assignments.
+    pub active: i64,
+    /// Active assignments by status (pending, accepted, in_progress).
+    pub by_status: std::collections::BTreeMap<String, i64>,
+    /// max_concurrent_tickets less active, never below zero.
+    pub available_capacity: i64,
+    /// Active over max, in percent.
+    pub utilization_percent: f64,
+    pub at_capacity: bool,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct SlaPolicy {
+    pub id: i64,
+    pub priority: String,
+    pub first_response_target_seconds: i64,
+    pub resolution_target_seconds: i64,
+    pub warning_threshold_percent: i64,
+    pub business_hours_only: bool,
+}
+
+/// One SLA clock.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct ClockView {
+    /// pending, at_risk, breached or met, as of this answer.
+    pub status: String,
+    pub started_at: String,
+    pub target_seconds: i64,
+    /// When it breaches (or breached), pauses included so far; null when
+    /// business hours never reach it.
+    pub due_at: Option<String>,
+    /// When it turns (or turned) at risk.
+    pub warning_at: Option<String>,
+    /// When it was satisfied.
+    pub satisfied_at: Option<String>,
+    /// Seconds counted so far (open hours only on business-hours policies).
+    pub elapsed_seconds: i64,
+    /// Counted seconds left to the target; negative once breached.
+    pub remaining_seconds: i64,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct SlaEvent {
+    /// first_response, next_response or resolution.
+    pub clock: String,
+    /// at_risk, breached or met.
+    pub kind: String,
+    /// When it happened (the deadline crossed, or the reply).
+    pub at: String,
+    pub recorded_at: String,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct SlaView {
+    pub ticket_id: String,
+    pub policy: SlaPolicy,
+    pub first_response_status: String,
+    pub resolution_status: String,
+    pub first_response_due_at: Option<String>,
+    pub resolution_due_at: Option<String>,
+    pub first_response_at: Option<String>,
+    pub resolved_at: Option<String>,
+    pub is_paused: bool,
+    pub paused_at: Option<String>,
+    /// Wall-clock seconds spent paused, the open pause included.
+    pub total_paused_seconds: i64,
+    pub created_at: String,
+    pub first_response: ClockView,
+    /// The clock of the latest customer message after an agent reply.
+    pub next_response: Option<ClockView>,
+    pub resolution: ClockView,
+    pub events: Vec<SlaEvent>,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct BusinessHours {
+    /// An IANA zone name (Europe/Berlin), a POSIX TZ rule, or an offset (-06:00).
+    pub time_zone: String,
+    /// Open intervals per weekday, local time.
+    pub week: Week,
+    /// Closed all day, local dates (YYYY-MM-DD).
+    pub holidays: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Week {
+    pub monday: Vec<Interval>,
+    pub tuesday: Vec<Interval>,
+    pub wednesday: Vec<Interval>,
+    pub thursday: Vec<Interval>,
+    pub friday: Vec<Interval>,
+    pub saturday: Vec<Interval>,
+    pub sunday: Vec<Interval>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Interval {
+    /// HH:MM, local.
+    pub start: String,
+    /// HH:MM, local; 24:00 is the end of the day.
+    pub end: String,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct ScoreComponent {
+    /// priority, wait_time, sentiment, customer_value, churn_risk,
+    /// topic_alert or sla_urgency.
+    pub factor: String,
+    /// What the component was computed from.
+    pub inputs: Value,
+    pub weight: f64,
+    /// Points before the weight.
+    pub base_points: f64,
+    pub max_points: f64,
+    /// Points after the weight: what it adds to the score.
+    pub points: f64,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct ScoreBreakdown {
+    pub ticket_id: String,
+    /// The sum of the components' points.
+    pub smart_score: f64,
+    pub computed_at: String,
+    pub components: Vec<ScoreComponent>,
+    pub topic_alerts_active: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct SweepAnswer {
+    /// Clocks looked at.
+    pub examined: i64,
+    /// Events newly recorded (at_risk, breached).
+    pub recorded: i64,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct ClockCounts {
+    pub met: i64,
+    pub at_risk: i64,
+    pub breached: i64,
+    pub pending: i64,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct PriorityReport {
+    pub priority: String,
+    pub tickets: i64,
+    /// Tickets by their worst clock: breached if any clock breached, at
+    /// risk if any is, met when every finished clock was met.
+    pub met: i64,
+    pub at_risk: i64,
+    pub breached: i64,
+    pub pending: i64,
+    pub first_response: ClockCounts,
+    pub resolution: ClockCounts,
+    pub median_first_response_seconds: Option<f64>,
+    pub median_resolution_seconds: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct SlaReport {
+    pub from: String,
+    pub to: String,
+    /// The department the report is limited to (a team lead's own).
+    pub department: Option<String>,
+    pub priorities: Vec<PriorityReport>,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct AgentReport {
+    pub agent_id: String,
+    pub name: String,
+    pub department: Option<String>,
+    /// Assignments completed in the window.
+    pub resolved: i64,
+    /// Mean seconds from a ticket's creation (or customer message) to the
+    /// agent's reply, over replies in the window.
+    pub avg_response_time_seconds: Option<f64>,
+    pub active_load: i64,
+    pub max_concurrent_tickets: i64,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct AgentsReport {
+    pub from: String,
+    pub to: String,
+    pub department: Option<String>,
+    pub agents: Vec<AgentReport>,
+}

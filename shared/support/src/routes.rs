@@ -1,0 +1,553 @@
+//! The support product's routes. Everything but signing in is behind a
+//! bearer session token; what the caller's role may do is decided by
+//! [`crate::roles`] inside each handler. The sweep is a signed call, for
+//! a scheduler.
+
+use crate::PRODUCT;
+use crate::access::{self, Principal};
+use crate::{agents, assignments, inbox, messages, reports, session, sla, tickets};
+use edgedesk_core::envelope::ApiError;
+use edgedesk_kernel::router::{Handler, bearer_refusal};
+use edgedesk_kernel::{Auth, Call, Operation, Platform, Reply, Response, Route, RouteInfo};
+use serde_json::Value;
+use std::future::Future;
+
+/// Every route of the product.
+pub fn routes<P: Platform>() -> Vec<Route<P>> {
+    infos()
+        .into_iter()
+        .map(|info| Route {
+            handler: handler::<P>(info.operation.id),
+            info,
+        })
+        .collect()
+}
+
+/// The answer for an error: a 401 carries the bearer challenge.
+fn refuse(e: &ApiError) -> Response {
+    bearer_refusal(e)
+}
+
+fn finish(result: Result<Value, ApiError>, ok: u16) -> Response {
+    match result {
+        Ok(v) => Response::json(ok, &v),
+        Err(e) => refuse(&e),
+    }
+}
+
+/// A bearer route: the caller's agent loaded (revocation checked), then
+/// `f`, answered with `ok` on success.
+fn authed<'a, P, F, Fut>(c: Call<'a, P>, ok: u16, f: F) -> Reply<'a>
+where
+    P: Platform,
+    F: FnOnce(Call<'a, P>, Principal) -> Fut + 'a,
+    Fut: Future<Output = Result<Value, ApiError>> + 'a,
+{
+    Box::pin(async move {
+        match access::principal(c.p, c.claims).await {
+            Ok(who) => finish(f(c, who).await, ok),
+            Err(e) => refuse(&e),
+        }
+    })
+}
+
+fn param<'a, P>(c: &Call<'a, P>, name: &str) -> &'a str {
+    c.params.get(name).unwrap_or_default()
+}
+
+fn handler<P: Platform>(id: &str) -> Handler<P> {
+    match id {
+        "login" => |c| {
+            Box::pin(async move {
+                session::login(c.p, c.req)
+                    .await
+                    .unwrap_or_else(|e| Response::error(&e))
+            })
+        },
+        "logout" => |c| {
+            authed(
+                c,
+                200,
+                |c, who| async move { session::logout(c.p, &who).await },
+            )
+        },
+        "me" => |c| {
+            authed(c, 200, |_, who| async move {
+                Ok(serde_json::to_value(&who.agent).unwrap_or_default())
+            })
+        },
+        "set_my_status" => |c| {
+            authed(c, 200, |c, who| async move {
+                agents::set_status(c.p, &who, c.req).await
+            })
+        },
+        "list_agents" => |c| {
+            authed(
+                c,
+                200,
+                |c, who| async move { agents::list(c.p, &who).await },
+            )
+        },
+        "create_agent" => |c| {
+            authed(c, 201, |c, who| async move {
+                agents::create(c.p, &who, c.req).await
+            })
+        },
+        "update_agent" => |c| {
+            authed(c, 200, |c, who| async move {
+                agents::update(c.p, &who, param(&c, "id"), c.req).await
+            })
+        },
+        "delete_agent" => |c| {
+            authed(c, 200, |c, who| async move {
+                agents::delete(c.p, &who, param(&c, "id")).await
+            })
+        },
+        "agent_workload" => |c| {
+            authed(c, 200, |c, who| async move {
+                agents::workload(c.p, &who, param(&c, "id")).await
+            })
+        },
+        "list_tickets" => |c| {
+            authed(c, 200, |c, who| async move {
+                inbox::list(c.p, &who, c.req).await
+            })
+        },
+        "create_ticket" => |c| {
+            authed(c, 201, |c, who| async move {
+                tickets::create(c.p, &who, c.req).await
+            })
+        },
+        "get_ticket" => |c| {
+            authed(c, 200, |c, who| async move {
+                tickets::get(c.p, &who, param(&c, "id")).await
+            })
+        },
+        "update_ticket" => |c| {
+            authed(c, 200, |c, who| async move {
+                tickets::update(c.p, &who, param(&c, "id"), c.req).await
+            })
+        },
+        "delete_ticket" => |c| {
+            authed(c, 200, |c, who| async move {
+                tickets::delete(c.p, &who, param(&c, "id")).await
+            })
+        },
+        "score_breakdown" => |c| {
+            authed(c, 200, |c, who| async move {
+                let id = param(&c, "id");
+                access::ticket(
+                    c.p,
+                    &who,
+                    crate::roles::Action::ReadTickets,
+                    "read tickets",
+                    id,
+                )
+                .await?;
+                inbox::breakdown(c.p, id, c.req).await
+            })
+        },
+        "list_messages" => |c| {
+            authed(c, 200, |c, who| async move {
+                messages::list(c.p, &who, param(&c, "id")).await
+            })
+        },
+        "post_message" => |c| {
+            authed(c, 201, |c, who| async move {
+                messages::post(c.p, &who, param(&c, "id"), c.req).await
+            })
+        },
+        "update_message" => |c| {
+            authed(c, 200, |c, who| async move {
+                messages::update(c.p, &who, param(&c, "id"), param(&c, "msg_id"), c.req).await
+            })
+        },
+        "delete_message" => |c| {
+            authed(c, 200, |c, who| async move {
+                messages::delete(c.p, &who, param(&c, "id"), param(&c, "msg_id")).await
+            })
+        },
+        "assign_ticket" => |c| {
+            authed(c, 201, |c, who| async move {
+                assignments::assign(c.p, &who, param(&c, "id"), c.req).await
+            })
+        },
+        "transfer_ticket" => |c| {
+            authed(c, 201, |c, who| async move {
+                assignments::transfer(c.p, &who, param(&c, "id"), c.req).await
+            })
+        },
+        "accept_ticket" => |c| {
+            authed(c, 200, |c, who| async move {
+                assignments::accept(c.p, &who, param(&c, "id")).await
+            })
+        },
+        "complete_ticket" => |c| {
+            authed(c, 200, |c, who| async move {
+                assignments::complete(c.p, &who, param(&c, "id")).await
+            })
+        },
+        "list_sla_policies" => |c| authed(c, 200, |c, _| async move { sla::policies(c.p).await }),
+        "update_sla_policy" => |c| {
+            authed(c, 200, |c, who| async move {
+                sla::update_policy(c.p, &who, param(&c, "priority"), c.req).await
+            })
+        },
+        "get_business_hours" => {
+            |c| authed(c, 200, |c, _| async move { sla::business_hours(c.p).await })
+        }
+        "set_business_hours" => |c| {
+            authed(c, 200, |c, who| async move {
+                sla::set_business_hours(c.p, &who, c.req).await
+            })
+        },
+        "ticket_sla" => |c| {
+            authed(c, 200, |c, who| async move {
+                sla::get(c.p, &who, param(&c, "id")).await
+            })
+        },
+        "pause_sla" => |c| {
+            authed(c, 200, |c, who| async move {
+                sla::set_paused(c.p, &who, param(&c, "id"), true).await
+            })
+        },
+        "resume_sla" => |c| {
+            authed(c, 200, |c, who| async move {
+                sla::set_paused(c.p, &who, param(&c, "id"), false).await
+            })
+        },
+        "sla_sweep" => |c| {
+            Box::pin(async move {
+                finish(
+                    sla::sweep(c.p)
+                        .await
+                        .map(|a| serde_json::to_value(a).unwrap_or_default()),
+                    200,
+                )
+            })
+        },
+        "sla_report" => |c| {
+            authed(c, 200, |c, who| async move {
+                reports::sla(c.p, &who, c.req).await
+            })
+        },
+        "agents_report" => |c| {
+            authed(c, 200, |c, who| async move {
+                reports::agents(c.p, &who, c.req).await
+            })
+        },
+        // infos() and this table are kept together by a test.
+        _ => |c| Box::pin(async move { edgedesk_kernel::router::no_endpoint(c.req) }),
+    }
+}
+
+fn info(
+    method: &'static str,
+    path: &'static str,
+    auth: Auth,
+    id: &'static str,
+    summary: &'static str,
+    description: &'static str,
+) -> RouteInfo {
+    RouteInfo {
+        method,
+        path,
+        auth,
+        product: &PRODUCT,
+        operation: Operation {
+            id,
+            summary,
+            description,
+        },
+    }
+}
+
+/// Every route without its handler.
+pub fn infos() -> Vec<RouteInfo> {
+    use Auth::{Bearer, Public, Signed};
+    vec![
+        info(
+            "POST",
+            "/api/agents/login",
+            Public,
+            "login",
+            "Sign in",
+            "Email and password for a 24-hour bearer token. Five failed attempts for one email within 15 minutes are answered 429 with Retry-After until the window passes.",
+        ),
+        info(
+            "POST",
+            "/api/agents/logout",
+            Bearer,
+            "logout",
+            "Sign out",
+            "Revokes the token until it would have expired.",
+        ),
+        info(
+            "GET",
+            "/api/agents/me",
+            Bearer,
+            "me",
+            "The signed-in agent",
+            "The agent the token speaks for.",
+        ),
+        info(
+            "PATCH",
+            "/api/agents/me/status",
+            Bearer,
+            "set_my_status",
+            "Set my status",
+            "online, away, busy or offline.",
+        ),
+        info(
+            "GET",
+            "/api/agents",
+            Bearer,
+            "list_agents",
+            "The team",
+            "Every agent for managers and admins; a team lead's own department.",
+        ),
+        info(
+            "POST",
+            "/api/agents",
+            Bearer,
+            "create_agent",
+            "Add an agent",
+            "Managers (not admins) and admins.",
+        ),
+        info(
+            "PATCH",
+            "/api/agents/{id}",
+            Bearer,
+            "update_agent",
+            "Change an agent",
+            "Managers (never to or from admin) and admins.",
+        ),
+        info(
+            "DELETE",
+            "/api/agents/{id}",
+            Bearer,
+            "delete_agent",
+            "Remove an agent",
+            "Admins; the agent's assignments go with them.",
+        ),
+        info(
+            "GET",
+            "/api/agents/{id}/workload",
+            Bearer,
+            "agent_workload",
+            "An agent's workload",
+            "Active assignments by status against max_concurrent_tickets: one's own, a team lead's department, anyone's for managers and admins.",
+        ),
+        info(
+            "GET",
+            "/api/tickets",
+            Bearer,
+            "list_tickets",
+            "The smart inbox",
+            "Tickets ordered by smart score, highest first, computed as of the request: filters status and channel, limit 1-100 (50), page from 1, topic_alerts (comma-separated keywords that boost matching tickets). An agent sees the tickets assigned to them.",
+        ),
+        info(
+            "POST",
+            "/api/tickets",
+            Bearer,
+            "create_ticket",
+            "Open a ticket",
+            "With its SLA clocks from its priority's policy and, optionally, the customer's first message.",
+        ),
+        info(
+            "GET",
+            "/api/tickets/{id}",
+            Bearer,
+            "get_ticket",
+            "A ticket",
+            "With its messages, oldest first, and its SLA.",
+        ),
+        info(
+            "PATCH",
+            "/api/tickets/{id}",
+            Bearer,
+            "update_ticket",
+            "Change a ticket",
+            "status, priority, subject. pending pauses the SLA, resolved or closed stops it; a closed ticket stays closed (409).",
+        ),
+        info(
+            "DELETE",
+            "/api/tickets/{id}",
+            Bearer,
+            "delete_ticket",
+            "Delete a ticket",
+            "Admins; its messages, assignments and SLA record go with it.",
+        ),
+        info(
+            "GET",
+            "/api/tickets/{id}/score-breakdown",
+            Bearer,
+            "score_breakdown",
+            "Why a ticket ranks where it does",
+            "Every component of the smart score with its inputs, weight and points, summing to the score.",
+        ),
+        info(
+            "GET",
+            "/api/tickets/{id}/messages",
+            Bearer,
+            "list_messages",
+            "A ticket's messages",
+            "Oldest first.",
+        ),
+        info(
+            "POST",
+            "/api/tickets/{id}/messages",
+            Bearer,
+            "post_message",
+            "Post a message",
+            "An agent's reply (from_agent true) meets the response clock; a customer's message after a reply starts the next one.",
+        ),
+        info(
+            "PATCH",
+            "/api/tickets/{id}/messages/{msg_id}",
+            Bearer,
+            "update_message",
+            "Edit a message",
+            "Agents their own replies; other roles any message.",
+        ),
+        info(
+            "DELETE",
+            "/api/tickets/{id}/messages/{msg_id}",
+            Bearer,
+            "delete_message",
+            "Delete a message",
+            "Agents their own replies; other roles any message.",
+        ),
+        info(
+            "POST",
+            "/api/tickets/{id}/assign",
+            Bearer,
+            "assign_ticket",
+            "Assign a ticket",
+            "Senior agents and up; a ticket has at most one active assignment (409).",
+        ),
+        info(
+            "POST",
+            "/api/tickets/{id}/transfer",
+            Bearer,
+            "transfer_ticket",
+            "Transfer a ticket",
+            "Ends the active assignment and starts one for agent_id, with a reason.",
+        ),
+        info(
+            "POST",
+            "/api/tickets/{id}/accept",
+            Bearer,
+            "accept_ticket",
+            "Accept an assignment",
+            "The assigned agent (or an admin).",
+        ),
+        info(
+            "POST",
+            "/api/tickets/{id}/complete",
+            Bearer,
+            "complete_ticket",
+            "Complete an assignment",
+            "The assigned agent (or an admin).",
+        ),
+        info(
+            "GET",
+            "/api/sla/policies",
+            Bearer,
+            "list_sla_policies",
+            "SLA policies",
+            "Per priority: first response and resolution targets, warning threshold, business hours only.",
+        ),
+        info(
+            "PATCH",
+            "/api/sla/policies/{priority}",
+            Bearer,
+            "update_sla_policy",
+            "Change an SLA policy",
+            "Managers and admins; open tickets of that priority get the new targets at once.",
+        ),
+        info(
+            "GET",
+            "/api/sla/business-hours",
+            Bearer,
+            "get_business_hours",
+            "Business hours",
+            "The calendar business-hours policies count: time zone, open intervals per weekday, holidays.",
+        ),
+        info(
+            "PUT",
+            "/api/sla/business-hours",
+            Bearer,
+            "set_business_hours",
+            "Set business hours",
+            "Managers and admins; open tickets on business-hours policies get new deadlines.",
+        ),
+        info(
+            "GET",
+            "/api/tickets/{id}/sla",
+            Bearer,
+            "ticket_sla",
+            "A ticket's SLA",
+            "Its clocks as of now, with the events recorded.",
+        ),
+        info(
+            "POST",
+            "/api/tickets/{id}/sla/pause",
+            Bearer,
+            "pause_sla",
+            "Pause a ticket's SLA",
+            "Paused time does not count.",
+        ),
+        info(
+            "POST",
+            "/api/tickets/{id}/sla/resume",
+            Bearer,
+            "resume_sla",
+            "Resume a ticket's SLA",
+            "The paused time pushes the deadlines.",
+        ),
+        info(
+            "POST",
+            "/api/sla/sweep",
+            Signed,
+            "sla_sweep",
+            "Record crossed SLA thresholds",
+            "For a scheduler (the Worker's cron does it on Cloudflare): records at_risk and breached once per clock. A signed call.",
+        ),
+        info(
+            "GET",
+            "/api/reports/sla",
+            Bearer,
+            "sla_report",
+            "SLA report",
+            "Per priority over from/to (default the last 30 days): tickets met, at risk, breached, median first response and resolution. Team leads see their department; managers and admins all.",
+        ),
+        info(
+            "GET",
+            "/api/reports/agents",
+            Bearer,
+            "agents_report",
+            "Team report",
+            "Per agent over from/to: resolved, average response time, active load.",
+        ),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use edgedesk_kernel::testing::TestPlatform;
+
+    #[test]
+    fn every_route_has_its_handler() {
+        for info in infos() {
+            let h = handler::<TestPlatform>(info.operation.id);
+            let fallback = handler::<TestPlatform>("no such operation");
+            assert!(
+                h as usize != fallback as usize,
+                "{} has no handler",
+                info.operation.id
+            );
+        }
+    }
+}
