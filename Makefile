@@ -129,7 +129,9 @@ test: fmt-check build spin-build
 	# on workerd, and on the Spin components on the embedded wasmtime host.
 	$(LINTED) cargo test --workspace --exclude edgedesk-worker --all-targets
 	# API fuzzing: Schemathesis against /openapi.json on workerd, bounded.
-	tests/api/run.sh $(API_EXAMPLES)
+	# (Linted as above, so the CLI it runs to make sample data is not built
+	# a second time.)
+	$(LINTED) tests/api/run.sh $(API_EXAMPLES)
 
 ## Longer API fuzzing than make test's: `make api-fuzz API_EXAMPLES=500`.
 API_EXAMPLES ?= 25

@@ -1,5 +1,6 @@
 //! A minimal in-memory platform for fuzzing the service: documents in a
-//! map, every SQL insert succeeds, no network, a fixed clock.
+//! map, every SQL write succeeds and every query finds nothing, no
+//! network, a fixed clock.
 
 use edgedesk_kernel::platform::*;
 use edgedesk_kernel::{Request, Response, RouteInfo, Routes, serve};
@@ -93,6 +94,15 @@ impl KeyValue for FuzzPlatform {
 impl SqlStore for FuzzPlatform {
     async fn execute(&self, _: &str, _: &[SqlValue]) -> Result<u64, StoreError> {
         Ok(1)
+    }
+
+    /// Finds nothing: every lookup misses.
+    async fn query(&self, _: &str, _: &[SqlValue]) -> Result<Vec<Row>, StoreError> {
+        Ok(Vec::new())
+    }
+
+    async fn batch(&self, statements: &[Statement]) -> Result<Vec<u64>, StoreError> {
+        Ok(vec![1; statements.len()])
     }
 }
 

@@ -21,6 +21,17 @@ EXPLAINED = {
 }
 
 
+# Statuses one operation documents that the fuzzing cannot reach with the
+# data it is given; where each is exercised instead.
+EXPLAINED_FOR = {
+    ("DELETE", "/api/tickets/{id}/messages/{msg_id}", "200"):
+        "Schemathesis gives DELETE /api/tickets/{id} every `id` example of the document, so it "
+        "deletes the example message's ticket before this operation runs; deleting a message is "
+        "tested in shared/support/tests/roles.rs and its documented example "
+        "(shared/support/tests/openapi.rs)",
+}
+
+
 def main():
     document = json.load(open(sys.argv[1]))
     seen = {}
@@ -43,6 +54,8 @@ def main():
                     mark = "reached"
                 elif status in EXPLAINED:
                     mark = "explained: " + EXPLAINED[status]
+                elif (method.upper(), path, status) in EXPLAINED_FOR:
+                    mark = "explained: " + EXPLAINED_FOR[(method.upper(), path, status)]
                 else:
                     mark = "NOT REACHED"
                     unexplained.append(f"{method.upper()} {path} {status}")

@@ -1,15 +1,20 @@
 """Schemathesis hooks for Edgedesk: every call to a signed operation is
 signed as it is sent (v2: method, path with query, timestamp, client,
 body), with a client id of its own so no two calls share a signature;
-every answer's status is recorded for the coverage report.
+every call to a bearer operation carries a session token of the sample
+dataset's admin, minted here with the run's SECRET_KEY and a token id of
+its own (so a logout revokes that call's token only); every answer's
+status is recorded for the coverage report.
 
     SCHEMATHESIS_HOOKS=hooks (with tests/api on PYTHONPATH)
 """
 
+import base64
 import hashlib
 import hmac
 import itertools
 import json
+import uuid
 import os
 import time
 from urllib.parse import urlsplit
@@ -18,6 +23,8 @@ import requests
 import schemathesis
 
 SECRET = os.environ.get("EDGEDESK_SECRET", "dev-secret").encode()
+SESSION_KEY = os.environ.get("EDGEDESK_SESSION_KEY", "").encode()
+SESSION_AGENT = os.environ.get("EDGEDESK_SESSION_AGENT", "ag-admin")
 STATUSES = os.environ.get("EDGEDESK_STATUS_LOG")
 _calls = itertools.count()
 
@@ -25,6 +32,26 @@ _calls = itertools.count()
 def _signed(case):
     security = case.operation.definition.raw.get("security") or []
     return any("signature" in scheme for scheme in security)
+
+
+def _bearer(case):
+    security = case.operation.definition.raw.get("security") or []
+    return any("bearer" in scheme for scheme in security)
+
+
+def _b64(data):
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def session_token():
+    """An HS256 token as POST /api/agents/login mints it."""
+    now = int(time.time())
+    header = _b64(json.dumps({"alg": "HS256", "typ": "JWT"}, separators=(",", ":")).encode())
+    claims = {"sub": SESSION_AGENT, "email": "admin@support.test", "role": "admin",
+              "iat": now, "exp": now + 3600, "jti": str(uuid.uuid4())}
+    payload = _b64(json.dumps(claims, separators=(",", ":")).encode())
+    signature = hmac.new(SESSION_KEY, f"{header}.{payload}".encode(), hashlib.sha256).digest()
+    return f"{header}.{payload}.{_b64(signature)}"
 
 
 @schemathesis.auth()
@@ -39,6 +66,9 @@ class EdgedeskSignature:
         return SECRET
 
     def set(self, case, secret, ctx):
+        if _bearer(case):
+            case.headers = {**(case.headers or {}), "Authorization": f"Bearer {session_token()}"}
+            return
         if not _signed(case):
             return
         kwargs = case.as_transport_kwargs()

@@ -27,12 +27,17 @@ for dir in migrations/*/; do
   CI=true "$NODE_BIN/wrangler" d1 migrations apply "edgedesk-$product" --local --persist-to "$OUT/state" >/dev/null
 done
 node scripts/seed-local.mjs "$OUT/state" sample_data tests/fixtures >/dev/null
+# The support dataset, and a session key the hooks mint tokens with.
+cargo run -q -p edgedesk-cli -- support-sample "$OUT/support.sql"
+CI=true "$NODE_BIN/wrangler" d1 execute edgedesk-support --local --persist-to "$OUT/state" --file "$OUT/support.sql" >/dev/null
+SESSION_KEY=api-fuzz-session-key
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 PORT=$(free_port)
 "$NODE_BIN/wrangler" dev --local --ip 127.0.0.1 --port "$PORT" --inspector-port "$(free_port)" \
   --persist-to "$OUT/state" --show-interactive-dev-session=false \
-  --var HMAC_SECRET:dev-secret --var ALLOWED_ORIGIN:http://localhost:3000 >"$OUT/wrangler.log" 2>&1 &
+  --var HMAC_SECRET:dev-secret --var ALLOWED_ORIGIN:http://localhost:3000 \
+  --var "SECRET_KEY:$SESSION_KEY" >"$OUT/wrangler.log" 2>&1 &
 SERVER=$!
 trap 'kill -INT $SERVER 2>/dev/null || true; wait $SERVER 2>/dev/null || true' EXIT
 BASE=http://127.0.0.1:$PORT
@@ -53,7 +58,7 @@ PY
 # Schemathesis loads the document it tests rather than testing that call.
 echo '{"method": "GET", "path": "/openapi.json", "status": 200}' > "$OUT/statuses.jsonl"
 
-PYTHONPATH=tests/api SCHEMATHESIS_HOOKS=hooks EDGEDESK_SECRET=dev-secret \
+PYTHONPATH=tests/api SCHEMATHESIS_HOOKS=hooks EDGEDESK_SECRET=dev-secret EDGEDESK_SESSION_KEY=$SESSION_KEY \
 EDGEDESK_STATUS_LOG="$OUT/statuses.jsonl" \
   "$VENV/bin/schemathesis" --config-file tests/api/schemathesis.toml run "$BASE/openapi.json" \
   --checks all --max-examples "$MAX_EXAMPLES" --seed 2026 --workers 1 \

@@ -96,6 +96,22 @@ fn operation(route: &RouteInfo, documented: Option<&Value>) -> Value {
         for (key, value) in doc {
             match key.as_str() {
                 "responses" => responses = value.clone(),
+                // Documented parameters join the path's; one documented
+                // under a path parameter's name (with an example, say)
+                // takes its place.
+                "parameters" => {
+                    let documented = value.as_array().cloned().unwrap_or_default();
+                    let same = |a: &Value, b: &Value| a["name"] == b["name"] && a["in"] == b["in"];
+                    let mut all: Vec<Value> = op["parameters"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .filter(|p| !documented.iter().any(|d| same(d, p)))
+                        .cloned()
+                        .collect();
+                    all.extend(documented);
+                    op["parameters"] = all.into();
+                }
                 _ => op[key] = value.clone(),
             }
         }
@@ -193,6 +209,17 @@ impl Fragment {
             self.operations.insert(id.into(), op.into()).is_none(),
             "operation {id} documented twice"
         );
+        self
+    }
+
+    /// Documents the query parameters of operation `id` (OpenAPI
+    /// parameter objects), after [`Fragment::operation`].
+    pub fn parameters(&mut self, id: &str, parameters: Value) -> &mut Self {
+        let op = self
+            .operations
+            .get_mut(id)
+            .unwrap_or_else(|| panic!("operation {id} is not documented yet"));
+        op["parameters"] = parameters;
         self
     }
 

@@ -6,7 +6,7 @@
 //! serves a single route (one Spin component per tool) uses [`serve_one`],
 //! which links no router at all.
 
-use crate::bearer::{self, Claims};
+use crate::bearer;
 use crate::http::{Request, Response};
 use crate::platform::{KERNEL, Platform, Product};
 use crate::{config, cors, signed};
@@ -32,8 +32,6 @@ pub struct Call<'a, P> {
     /// The deployment: its routes and API description, for the routes that
     /// describe it (`/openapi.json`, `/docs`).
     pub api: &'a Api<'a>,
-    /// A bearer route's verified token claims; `None` on other routes.
-    pub claims: Option<&'a Claims>,
 }
 
 // Every field is a reference: a call copies freely, whatever the platform.
@@ -82,8 +80,10 @@ pub enum Auth {
     /// writes or calls out (an LLM costs money per call).
     SignedRead,
     /// `Authorization: Bearer <token>`: an HS256 session token signed with
-    /// `SECRET_KEY`, unexpired. The handler gets its claims and decides
-    /// what the subject may do (and whether the token was revoked).
+    /// `SECRET_KEY`, unexpired. The handler verifies it with
+    /// [`bearer::verify`] before anything else (answering a refusal with
+    /// [`bearer_refusal`]), then decides what the subject may do and
+    /// whether the token was revoked.
     Bearer,
 }
 
@@ -299,12 +299,11 @@ async fn respond<S: Scope>(
     around(&p, req, async {
         match found {
             Found::Route(route, params) => {
-                let mut call = Call {
+                let call = Call {
                     p: &p,
                     req,
                     params: &params,
                     api,
-                    claims: None,
                 };
                 match route.info.auth {
                     Auth::Public => (route.handler)(call).await,
@@ -322,13 +321,10 @@ async fn respond<S: Scope>(
                         }
                         Err(e) => Response::error(&e),
                     },
-                    Auth::Bearer => match bearer::verify(&p, req).await {
-                        Ok(claims) => {
-                            call.claims = Some(&claims);
-                            (route.handler)(call).await
-                        }
-                        Err(e) => bearer_refusal(&e),
-                    },
+                    // The handler checks the token first, through
+                    // `bearer::verify`: that way only deployments with
+                    // bearer routes link the token code.
+                    Auth::Bearer => (route.handler)(call).await,
                 }
             }
             Found::NoMethod(allow) => not_allowed(&req.method, &allow),

@@ -7,7 +7,8 @@ use crate::db::{self, Cols};
 use crate::model::Agent;
 use crate::roles::{Action, Reach, Role, reach};
 use edgedesk_core::envelope::ApiError;
-use edgedesk_kernel::bearer::Claims;
+use edgedesk_kernel::Request;
+use edgedesk_kernel::bearer::{self, Claims};
 use edgedesk_kernel::platform::{Platform, SqlValue};
 
 /// The agent a verified token speaks for.
@@ -39,11 +40,11 @@ impl Principal {
     }
 }
 
-/// Loads the token's agent, refusing a token that was revoked or whose
-/// agent is gone. The role is the agent's current one, not the token's:
-/// a demotion takes effect at once.
-pub async fn principal<P: Platform>(p: &P, claims: Option<&Claims>) -> Result<Principal, ApiError> {
-    let claims = claims.ok_or_else(|| ApiError::unauthorized("a bearer token is required"))?;
+/// Verifies the request's bearer token and loads its agent, refusing a
+/// token that was revoked or whose agent is gone. The role is the agent's
+/// current one, not the token's: a demotion takes effect at once.
+pub async fn principal<P: Platform>(p: &P, req: &Request) -> Result<Principal, ApiError> {
+    let claims: Claims = bearer::verify(p, req).await?;
     let text = |k: &str| {
         claims
             .get(k)

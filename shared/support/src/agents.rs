@@ -10,7 +10,7 @@ use crate::roles::{Action, ROLES, Reach, Role, may_manage};
 use crate::wire::{iso, opt_iso};
 use edgedesk_core::envelope::ApiError;
 use edgedesk_kernel::platform::{Platform, Row, SqlValue};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 /// The columns [`from_row`] reads, in order.
 pub const COLUMNS: &str = "id, email, name, role, status, department, specializations, \
@@ -66,7 +66,8 @@ pub async fn list<P: Platform>(p: &P, who: &Principal) -> Result<Value, ApiError
         }
     };
     let agents: Vec<Agent> = rows.iter().map(from_row).collect();
-    Ok(json!({"agents": agents, "total": agents.len()}))
+    let total = agents.len();
+    Ok(to_json(&crate::model::AgentList { agents, total }))
 }
 
 const CREATE_FIELDS: [&str; 8] = [

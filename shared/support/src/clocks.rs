@@ -75,11 +75,7 @@ impl StoredHours {
         let holidays = self
             .holidays
             .iter()
-            .filter_map(|d| edgedesk_kernel::dates::parse_date(d))
-            .map(|d| {
-                use chrono::Datelike;
-                edgedesk_core::calendar::day_number(d.year(), d.month(), d.day())
-            })
+            .filter_map(|d| crate::wire::parse_day(d))
             .collect();
         Calendar::new(zone, self.week.clone(), holidays)
             .map_err(|e| ApiError::failure(format!("stored business hours: {}", e.describe())))

@@ -15,6 +15,7 @@ pub mod inbox;
 pub mod input;
 pub mod messages;
 pub mod model;
+pub mod openapi;
 
 pub mod passwords;
 pub mod reports;

@@ -91,7 +91,8 @@ fn follow_sentiment(ticket_id: &str, now: i64) -> Statement {
 pub async fn list<P: Platform>(p: &P, who: &Principal, ticket_id: &str) -> Result<Value, ApiError> {
     access::ticket(p, who, Action::ReadTickets, "read tickets", ticket_id).await?;
     let messages = of_ticket(p, ticket_id).await?;
-    Ok(serde_json::json!({"messages": messages, "total": messages.len()}))
+    let total = messages.len();
+    Ok(serde_json::to_value(crate::model::MessageList { messages, total }).unwrap_or(Value::Null))
 }
 
 /// `POST /api/tickets/{id}/messages`.

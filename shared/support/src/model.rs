@@ -12,7 +12,9 @@ pub const PRIORITIES: [&str; 4] = ["low", "normal", "high", "urgent"];
 pub const CHANNELS: [&str; 5] = ["email", "chat", "phone", "sms", "form"];
 pub const AGENT_STATUSES: [&str; 4] = ["online", "away", "busy", "offline"];
 
+/// A support ticket.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
+#[schemars(rename = "SupportTicket")]
 pub struct Ticket {
     pub id: String,
     pub customer_id: String,
@@ -331,4 +333,148 @@ pub struct AgentsReport {
     pub to: String,
     pub department: Option<String>,
     pub agents: Vec<AgentReport>,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct MessageList {
+    /// Oldest first.
+    pub messages: Vec<Message>,
+    pub total: usize,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct AgentList {
+    pub agents: Vec<Agent>,
+    pub total: usize,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct PolicyList {
+    pub policies: Vec<SlaPolicy>,
+}
+
+// Request bodies, for the API description; the handlers check the same
+// rules field by field (`crate::input`).
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    pub email: String,
+    pub password: String,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StatusRequest {
+    /// online, away, busy or offline.
+    #[schemars(regex(pattern = r"^(online|away|busy|offline)$"))]
+    pub status: String,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AgentRequest {
+    /// Required when creating.
+    pub email: Option<String>,
+    /// 8 to 256 characters; required when creating.
+    #[schemars(length(min = 8, max = 256))]
+    pub password: Option<String>,
+    /// Required when creating.
+    #[schemars(length(max = 200))]
+    pub name: Option<String>,
+    /// Default agent. A manager may not create or edit an admin.
+    pub role: Option<Role>,
+    #[schemars(length(max = 100))]
+    pub department: Option<String>,
+    #[schemars(length(max = 20))]
+    pub specializations: Option<Vec<String>>,
+    #[schemars(range(min = 1, max = 1000))]
+    pub max_concurrent_tickets: Option<i64>,
+    #[schemars(regex(pattern = r"^(online|away|busy|offline)$"))]
+    pub status: Option<String>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TicketRequest {
+    pub customer_id: String,
+    #[schemars(length(min = 1, max = 500))]
+    pub subject: String,
+    #[schemars(regex(pattern = r"^(email|chat|phone|sms|form)$"))]
+    pub channel: String,
+    /// Default normal.
+    #[schemars(regex(pattern = r"^(low|normal|high|urgent)$"))]
+    pub priority: Option<String>,
+    /// The customer's first message.
+    #[schemars(length(max = 20000))]
+    pub message: Option<String>,
+    pub from_name: Option<String>,
+    pub from_email: Option<String>,
+    #[schemars(range(min = 0.0, max = 1.0))]
+    pub estimated_difficulty: Option<f64>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TicketUpdate {
+    #[schemars(regex(pattern = r"^(open|in_progress|pending|resolved|closed)$"))]
+    pub status: Option<String>,
+    #[schemars(regex(pattern = r"^(low|normal|high|urgent)$"))]
+    pub priority: Option<String>,
+    #[schemars(length(min = 1, max = 500))]
+    pub subject: Option<String>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MessageRequest {
+    #[schemars(length(min = 1, max = 20000))]
+    pub content: String,
+    /// True for an agent's reply (the caller is its author).
+    pub from_agent: bool,
+    pub from_name: Option<String>,
+    pub from_email: Option<String>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MessageUpdate {
+    #[schemars(length(min = 1, max = 20000))]
+    pub content: String,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AssignRequest {
+    pub agent_id: String,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TransferRequest {
+    pub agent_id: String,
+    #[schemars(length(min = 1, max = 1000))]
+    pub reason: String,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyUpdate {
+    #[schemars(range(min = 60, max = 31622400))]
+    pub first_response_target_seconds: Option<i64>,
+    #[schemars(range(min = 60, max = 31622400))]
+    pub resolution_target_seconds: Option<i64>,
+    #[schemars(range(min = 1, max = 100))]
+    pub warning_threshold_percent: Option<i64>,
+    pub business_hours_only: Option<bool>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BusinessHoursRequest {
+    /// An IANA zone name (Europe/Berlin), a POSIX TZ rule, or an offset (-06:00).
+    pub time_zone: String,
+    pub week: Week,
+    /// Local dates (YYYY-MM-DD) closed all day.
+    pub holidays: Option<Vec<String>>,
 }

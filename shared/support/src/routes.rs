@@ -11,16 +11,76 @@ use edgedesk_kernel::router::{Handler, bearer_refusal};
 use edgedesk_kernel::{Auth, Call, Operation, Platform, Reply, Response, Route, RouteInfo};
 use serde_json::Value;
 use std::future::Future;
+use std::pin::Pin;
+
+/// The product's routes in groups, one Spin component each: a component
+/// links only its own group's handlers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Group {
+    /// Sign in and out, the caller's own agent.
+    Session,
+    Agents,
+    /// The inbox and tickets themselves.
+    Tickets,
+    Messages,
+    Assignments,
+    /// Policies, business hours, ticket clocks, the sweep.
+    Sla,
+    Reports,
+}
+
+pub const GROUPS: [Group; 7] = [
+    Group::Session,
+    Group::Agents,
+    Group::Tickets,
+    Group::Messages,
+    Group::Assignments,
+    Group::Sla,
+    Group::Reports,
+];
 
 /// Every route of the product.
 pub fn routes<P: Platform>() -> Vec<Route<P>> {
+    GROUPS.into_iter().flat_map(group::<P>).collect()
+}
+
+/// The routes of one group.
+pub fn group<P: Platform>(g: Group) -> Vec<Route<P>> {
+    let handler: fn(&str) -> Handler<P> = match g {
+        Group::Session => session_handler::<P>,
+        Group::Agents => agents_handler::<P>,
+        Group::Tickets => tickets_handler::<P>,
+        Group::Messages => messages_handler::<P>,
+        Group::Assignments => assignments_handler::<P>,
+        Group::Sla => sla_handler::<P>,
+        Group::Reports => reports_handler::<P>,
+    };
     infos()
         .into_iter()
+        .filter(|i| group_of(i.operation.id) == g)
         .map(|info| Route {
-            handler: handler::<P>(info.operation.id),
+            handler: handler(info.operation.id),
             info,
         })
         .collect()
+}
+
+/// The group an operation belongs to.
+pub fn group_of(op: &str) -> Group {
+    match op {
+        "login" | "logout" | "me" | "set_my_status" => Group::Session,
+        "list_agents" | "create_agent" | "update_agent" | "delete_agent" | "agent_workload" => {
+            Group::Agents
+        }
+        "list_messages" | "post_message" | "update_message" | "delete_message" => Group::Messages,
+        "assign_ticket" | "transfer_ticket" | "accept_ticket" | "complete_ticket" => {
+            Group::Assignments
+        }
+        "list_sla_policies" | "update_sla_policy" | "get_business_hours" | "set_business_hours"
+        | "ticket_sla" | "pause_sla" | "resume_sla" | "sla_sweep" => Group::Sla,
+        "sla_report" | "agents_report" => Group::Reports,
+        _ => Group::Tickets,
+    }
 }
 
 /// The answer for an error: a 401 carries the bearer challenge.
@@ -35,16 +95,20 @@ fn finish(result: Result<Value, ApiError>, ok: u16) -> Response {
     }
 }
 
+/// What a bearer handler does once its caller is known.
+type Work<'a> = Pin<Box<dyn Future<Output = Result<Value, ApiError>> + 'a>>;
+
 /// A bearer route: the caller's agent loaded (revocation checked), then
-/// `f`, answered with `ok` on success.
-fn authed<'a, P, F, Fut>(c: Call<'a, P>, ok: u16, f: F) -> Reply<'a>
-where
-    P: Platform,
-    F: FnOnce(Call<'a, P>, Principal) -> Fut + 'a,
-    Fut: Future<Output = Result<Value, ApiError>> + 'a,
-{
+/// `f`, answered with `ok` on success. One instance per platform: every
+/// route's work is boxed behind the same type, which keeps a component
+/// with many routes small.
+fn authed<'a, P: Platform>(
+    c: Call<'a, P>,
+    ok: u16,
+    f: fn(Call<'a, P>, Principal) -> Work<'a>,
+) -> Reply<'a> {
     Box::pin(async move {
-        match access::principal(c.p, c.claims).await {
+        match access::principal(c.p, c.req).await {
             Ok(who) => finish(f(c, who).await, ok),
             Err(e) => refuse(&e),
         }
@@ -55,7 +119,7 @@ fn param<'a, P>(c: &Call<'a, P>, name: &str) -> &'a str {
     c.params.get(name).unwrap_or_default()
 }
 
-fn handler<P: Platform>(id: &str) -> Handler<P> {
+fn session_handler<P: Platform>(id: &str) -> Handler<P> {
     match id {
         "login" => |c| {
             Box::pin(async move {
@@ -65,155 +129,199 @@ fn handler<P: Platform>(id: &str) -> Handler<P> {
             })
         },
         "logout" => |c| {
-            authed(
-                c,
-                200,
-                |c, who| async move { session::logout(c.p, &who).await },
-            )
+            authed(c, 200, |c, who| {
+                Box::pin(async move { session::logout(c.p, &who).await })
+            })
         },
         "me" => |c| {
-            authed(c, 200, |_, who| async move {
-                Ok(serde_json::to_value(&who.agent).unwrap_or_default())
+            authed(c, 200, |_, who| {
+                Box::pin(async move { Ok(serde_json::to_value(&who.agent).unwrap_or_default()) })
             })
         },
         "set_my_status" => |c| {
-            authed(c, 200, |c, who| async move {
-                agents::set_status(c.p, &who, c.req).await
+            authed(c, 200, |c, who| {
+                Box::pin(async move { agents::set_status(c.p, &who, c.req).await })
             })
         },
+        _ => unrouted::<P>,
+    }
+}
+
+fn agents_handler<P: Platform>(id: &str) -> Handler<P> {
+    match id {
         "list_agents" => |c| {
-            authed(
-                c,
-                200,
-                |c, who| async move { agents::list(c.p, &who).await },
-            )
+            authed(c, 200, |c, who| {
+                Box::pin(async move { agents::list(c.p, &who).await })
+            })
         },
         "create_agent" => |c| {
-            authed(c, 201, |c, who| async move {
-                agents::create(c.p, &who, c.req).await
+            authed(c, 201, |c, who| {
+                Box::pin(async move { agents::create(c.p, &who, c.req).await })
             })
         },
         "update_agent" => |c| {
-            authed(c, 200, |c, who| async move {
-                agents::update(c.p, &who, param(&c, "id"), c.req).await
+            authed(c, 200, |c, who| {
+                Box::pin(async move { agents::update(c.p, &who, param(&c, "id"), c.req).await })
             })
         },
         "delete_agent" => |c| {
-            authed(c, 200, |c, who| async move {
-                agents::delete(c.p, &who, param(&c, "id")).await
+            authed(c, 200, |c, who| {
+                Box::pin(async move { agents::delete(c.p, &who, param(&c, "id")).await })
             })
         },
         "agent_workload" => |c| {
-            authed(c, 200, |c, who| async move {
-                agents::workload(c.p, &who, param(&c, "id")).await
+            authed(c, 200, |c, who| {
+                Box::pin(async move { agents::workload(c.p, &who, param(&c, "id")).await })
             })
         },
+        _ => unrouted::<P>,
+    }
+}
+
+fn tickets_handler<P: Platform>(id: &str) -> Handler<P> {
+    match id {
         "list_tickets" => |c| {
-            authed(c, 200, |c, who| async move {
-                inbox::list(c.p, &who, c.req).await
+            authed(c, 200, |c, who| {
+                Box::pin(async move { inbox::list(c.p, &who, c.req).await })
             })
         },
         "create_ticket" => |c| {
-            authed(c, 201, |c, who| async move {
-                tickets::create(c.p, &who, c.req).await
+            authed(c, 201, |c, who| {
+                Box::pin(async move { tickets::create(c.p, &who, c.req).await })
             })
         },
         "get_ticket" => |c| {
-            authed(c, 200, |c, who| async move {
-                tickets::get(c.p, &who, param(&c, "id")).await
+            authed(c, 200, |c, who| {
+                Box::pin(async move { tickets::get(c.p, &who, param(&c, "id")).await })
             })
         },
         "update_ticket" => |c| {
-            authed(c, 200, |c, who| async move {
-                tickets::update(c.p, &who, param(&c, "id"), c.req).await
+            authed(c, 200, |c, who| {
+                Box::pin(async move { tickets::update(c.p, &who, param(&c, "id"), c.req).await })
             })
         },
         "delete_ticket" => |c| {
-            authed(c, 200, |c, who| async move {
-                tickets::delete(c.p, &who, param(&c, "id")).await
+            authed(c, 200, |c, who| {
+                Box::pin(async move { tickets::delete(c.p, &who, param(&c, "id")).await })
             })
         },
         "score_breakdown" => |c| {
-            authed(c, 200, |c, who| async move {
-                let id = param(&c, "id");
-                access::ticket(
-                    c.p,
-                    &who,
-                    crate::roles::Action::ReadTickets,
-                    "read tickets",
-                    id,
-                )
-                .await?;
-                inbox::breakdown(c.p, id, c.req).await
+            authed(c, 200, |c, who| {
+                Box::pin(async move {
+                    let id = param(&c, "id");
+                    access::ticket(
+                        c.p,
+                        &who,
+                        crate::roles::Action::ReadTickets,
+                        "read tickets",
+                        id,
+                    )
+                    .await?;
+                    inbox::breakdown(c.p, id, c.req).await
+                })
             })
         },
+        _ => unrouted::<P>,
+    }
+}
+
+fn messages_handler<P: Platform>(id: &str) -> Handler<P> {
+    match id {
         "list_messages" => |c| {
-            authed(c, 200, |c, who| async move {
-                messages::list(c.p, &who, param(&c, "id")).await
+            authed(c, 200, |c, who| {
+                Box::pin(async move { messages::list(c.p, &who, param(&c, "id")).await })
             })
         },
         "post_message" => |c| {
-            authed(c, 201, |c, who| async move {
-                messages::post(c.p, &who, param(&c, "id"), c.req).await
+            authed(c, 201, |c, who| {
+                Box::pin(async move { messages::post(c.p, &who, param(&c, "id"), c.req).await })
             })
         },
         "update_message" => |c| {
-            authed(c, 200, |c, who| async move {
-                messages::update(c.p, &who, param(&c, "id"), param(&c, "msg_id"), c.req).await
+            authed(c, 200, |c, who| {
+                Box::pin(async move {
+                    messages::update(c.p, &who, param(&c, "id"), param(&c, "msg_id"), c.req).await
+                })
             })
         },
         "delete_message" => |c| {
-            authed(c, 200, |c, who| async move {
-                messages::delete(c.p, &who, param(&c, "id"), param(&c, "msg_id")).await
+            authed(c, 200, |c, who| {
+                Box::pin(async move {
+                    messages::delete(c.p, &who, param(&c, "id"), param(&c, "msg_id")).await
+                })
             })
         },
+        _ => unrouted::<P>,
+    }
+}
+
+fn assignments_handler<P: Platform>(id: &str) -> Handler<P> {
+    match id {
         "assign_ticket" => |c| {
-            authed(c, 201, |c, who| async move {
-                assignments::assign(c.p, &who, param(&c, "id"), c.req).await
+            authed(c, 201, |c, who| {
+                Box::pin(
+                    async move { assignments::assign(c.p, &who, param(&c, "id"), c.req).await },
+                )
             })
         },
         "transfer_ticket" => |c| {
-            authed(c, 201, |c, who| async move {
-                assignments::transfer(c.p, &who, param(&c, "id"), c.req).await
+            authed(c, 201, |c, who| {
+                Box::pin(
+                    async move { assignments::transfer(c.p, &who, param(&c, "id"), c.req).await },
+                )
             })
         },
         "accept_ticket" => |c| {
-            authed(c, 200, |c, who| async move {
-                assignments::accept(c.p, &who, param(&c, "id")).await
+            authed(c, 200, |c, who| {
+                Box::pin(async move { assignments::accept(c.p, &who, param(&c, "id")).await })
             })
         },
         "complete_ticket" => |c| {
-            authed(c, 200, |c, who| async move {
-                assignments::complete(c.p, &who, param(&c, "id")).await
+            authed(c, 200, |c, who| {
+                Box::pin(async move { assignments::complete(c.p, &who, param(&c, "id")).await })
             })
         },
-        "list_sla_policies" => |c| authed(c, 200, |c, _| async move { sla::policies(c.p).await }),
+        _ => unrouted::<P>,
+    }
+}
+
+fn sla_handler<P: Platform>(id: &str) -> Handler<P> {
+    match id {
+        "list_sla_policies" => |c| {
+            authed(c, 200, |c, _| {
+                Box::pin(async move { sla::policies(c.p).await })
+            })
+        },
         "update_sla_policy" => |c| {
-            authed(c, 200, |c, who| async move {
-                sla::update_policy(c.p, &who, param(&c, "priority"), c.req).await
+            authed(c, 200, |c, who| {
+                Box::pin(async move {
+                    sla::update_policy(c.p, &who, param(&c, "priority"), c.req).await
+                })
             })
         },
-        "get_business_hours" => {
-            |c| authed(c, 200, |c, _| async move { sla::business_hours(c.p).await })
-        }
+        "get_business_hours" => |c| {
+            authed(c, 200, |c, _| {
+                Box::pin(async move { sla::business_hours(c.p).await })
+            })
+        },
         "set_business_hours" => |c| {
-            authed(c, 200, |c, who| async move {
-                sla::set_business_hours(c.p, &who, c.req).await
+            authed(c, 200, |c, who| {
+                Box::pin(async move { sla::set_business_hours(c.p, &who, c.req).await })
             })
         },
         "ticket_sla" => |c| {
-            authed(c, 200, |c, who| async move {
-                sla::get(c.p, &who, param(&c, "id")).await
+            authed(c, 200, |c, who| {
+                Box::pin(async move { sla::get(c.p, &who, param(&c, "id")).await })
             })
         },
         "pause_sla" => |c| {
-            authed(c, 200, |c, who| async move {
-                sla::set_paused(c.p, &who, param(&c, "id"), true).await
+            authed(c, 200, |c, who| {
+                Box::pin(async move { sla::set_paused(c.p, &who, param(&c, "id"), true).await })
             })
         },
         "resume_sla" => |c| {
-            authed(c, 200, |c, who| async move {
-                sla::set_paused(c.p, &who, param(&c, "id"), false).await
+            authed(c, 200, |c, who| {
+                Box::pin(async move { sla::set_paused(c.p, &who, param(&c, "id"), false).await })
             })
         },
         "sla_sweep" => |c| {
@@ -226,19 +334,30 @@ fn handler<P: Platform>(id: &str) -> Handler<P> {
                 )
             })
         },
+        _ => unrouted::<P>,
+    }
+}
+
+fn reports_handler<P: Platform>(id: &str) -> Handler<P> {
+    match id {
         "sla_report" => |c| {
-            authed(c, 200, |c, who| async move {
-                reports::sla(c.p, &who, c.req).await
+            authed(c, 200, |c, who| {
+                Box::pin(async move { reports::sla(c.p, &who, c.req).await })
             })
         },
         "agents_report" => |c| {
-            authed(c, 200, |c, who| async move {
-                reports::agents(c.p, &who, c.req).await
+            authed(c, 200, |c, who| {
+                Box::pin(async move { reports::agents(c.p, &who, c.req).await })
             })
         },
-        // infos() and this table are kept together by a test.
-        _ => |c| Box::pin(async move { edgedesk_kernel::router::no_endpoint(c.req) }),
+        _ => unrouted::<P>,
     }
+}
+
+/// What a group answers for an operation that is not its own: `routes`
+/// never asks, and a test checks every operation has its group's handler.
+fn unrouted<P: Platform>(c: Call<'_, P>) -> Reply<'_> {
+    Box::pin(async move { edgedesk_kernel::router::no_endpoint(c.req) })
 }
 
 fn info(
@@ -539,14 +658,15 @@ mod tests {
     use edgedesk_kernel::testing::TestPlatform;
 
     #[test]
-    fn every_route_has_its_handler() {
-        for info in infos() {
-            let h = handler::<TestPlatform>(info.operation.id);
-            let fallback = handler::<TestPlatform>("no such operation");
+    fn every_route_has_its_groups_handler() {
+        let fallback = unrouted::<TestPlatform> as Handler<TestPlatform> as usize;
+        let all = routes::<TestPlatform>();
+        assert_eq!(all.len(), infos().len());
+        for route in &all {
             assert!(
-                h as usize != fallback as usize,
-                "{} has no handler",
-                info.operation.id
+                route.handler as usize != fallback,
+                "{} has no handler in its group",
+                route.info.operation.id
             );
         }
     }

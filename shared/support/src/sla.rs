@@ -377,15 +377,10 @@ pub async fn set_business_hours<P: Platform>(
     let holidays = input.text_list("holidays", 400, 10)?.unwrap_or_default();
     let mut days = Vec::new();
     for (i, h) in holidays.iter().enumerate() {
-        let d = edgedesk_kernel::dates::parse_date(h).ok_or_else(|| {
+        let day = crate::wire::parse_day(h).ok_or_else(|| {
             ApiError::unprocessable(format!("holidays[{i}] must be a date YYYY-MM-DD"))
         })?;
-        use chrono::Datelike;
-        days.push(edgedesk_core::calendar::day_number(
-            d.year(),
-            d.month(),
-            d.day(),
-        ));
+        days.push(day);
     }
     let names = [
         "monday",

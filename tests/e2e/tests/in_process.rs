@@ -17,3 +17,18 @@ fn every_case_passes_in_process_against_the_whole_application() {
     assert!(failures.is_empty(), "{failures}");
     assert_eq!(passed, load_cases().len());
 }
+
+#[test]
+fn the_support_walk_passes_in_process_against_the_whole_application() {
+    use edgedesk_kernel::platform::SqlStore;
+    let platform = edgedesk_kernel::testing::TestPlatform::new();
+    platform.set_var("SECRET_KEY", edgedesk_e2e::support::SECRET_KEY);
+    let dataset = edgedesk_support::sample::dataset(platform.now.get());
+    futures::executor::block_on(platform.scoped(&edgedesk_support::PRODUCT).batch(&dataset))
+        .unwrap();
+    let routes = edgedesk_app::routes();
+    edgedesk_e2e::support::scenario(&InProcess {
+        platform: &platform,
+        routes: &routes,
+    });
+}

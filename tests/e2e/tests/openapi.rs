@@ -46,6 +46,29 @@ fn kernel_fragment_is_current() {
     check_fragment("shared/kernel/openapi.json", &fragment);
 }
 
+/// Products' schemas share one namespace in the assembled document: a
+/// name two fragments define differently would silently lose one.
+#[test]
+fn no_two_products_define_a_schema_differently() {
+    let fragments = [
+        builtin::OPENAPI,
+        edgedesk_copilot::OPENAPI,
+        edgedesk_support::OPENAPI,
+    ];
+    let mut seen: std::collections::HashMap<String, Value> = Default::default();
+    for text in fragments {
+        let fragment: Value = serde_json::from_str(text).unwrap();
+        for (name, schema) in fragment["schemas"].as_object().into_iter().flatten() {
+            if let Some(other) = seen.insert(name.clone(), schema.clone()) {
+                assert_eq!(
+                    &other, schema,
+                    "schema {name} is defined twice, differently"
+                );
+            }
+        }
+    }
+}
+
 #[test]
 fn every_route_is_documented_and_every_example_validates() {
     let routes: Routes<TestPlatform> = edgedesk_app::routes();

@@ -13,18 +13,23 @@ fn the_same_method_and_path_twice_is_refused() {
 }
 
 /// The Spin components together serve what the Worker serves, each route
-/// exactly once: the catalogue, the description component and one
-/// component per tool.
+/// exactly once: the catalogue, the description component, one component
+/// per copilot tool and one per support resource group.
 #[test]
 fn the_spin_components_split_the_worker_table() {
     let worker: Routes<TestPlatform> = edgedesk_app::routes();
     let catalogue: Routes<TestPlatform> = edgedesk_app::catalogue();
     let description: Routes<TestPlatform> = edgedesk_app::description();
     let tools = edgedesk_copilot::routes::tools::<TestPlatform>();
+    let support: Vec<_> = edgedesk_support::routes::GROUPS
+        .into_iter()
+        .flat_map(edgedesk_support::routes::group::<TestPlatform>)
+        .collect();
     let mut spin: Vec<(&str, &str)> = catalogue
         .iter()
         .chain(description.iter())
         .chain(tools.iter())
+        .chain(support.iter())
         .map(|r| (r.info.method, r.info.path))
         .collect();
     let mut all: Vec<(&str, &str)> = worker

@@ -96,6 +96,25 @@ fn shared_cases_pass_on_workerd() {
         "tests/fixtures",
     ]);
     run(seed, "loading sample data");
+    // The support dataset, as `make dev` loads it.
+    let support_sql = root.join("target/e2e-support.sql");
+    std::fs::write(
+        &support_sql,
+        edgedesk_e2e::support::sample_sql(edgedesk_e2e::Http::new("").now_ms()),
+    )
+    .unwrap();
+    let mut support = wrangler(&root);
+    support.args([
+        "d1",
+        "execute",
+        "edgedesk-support",
+        "--local",
+        "--persist-to",
+        &state_arg,
+        "--file",
+        support_sql.to_str().unwrap(),
+    ]);
+    run(support, "loading the support dataset");
 
     let llm = mock_llm::start();
     let port = free_port();
@@ -122,6 +141,8 @@ fn shared_cases_pass_on_workerd() {
         "LLM_MODEL:mock-model",
         "--var",
         "LLM_TIMEOUT_MS:1500",
+        "--var",
+        &format!("SECRET_KEY:{}", edgedesk_e2e::support::SECRET_KEY),
     ])
     .stdin(Stdio::null())
     .stdout(Stdio::null())
@@ -171,6 +192,10 @@ fn shared_cases_pass_on_workerd() {
         }
     }
 
+    // The support product on the real runtime, then writes racing on it.
+    edgedesk_e2e::support::scenario(&http);
+    concurrent_writes_lose_nothing(&http, &root, &state_arg);
+
     // The LLM path on the real runtime: outbound fetch, KV cache, fallback, time-out.
     mock_llm::check_llm_path(&http, "dev-secret", &llm);
 
@@ -201,4 +226,104 @@ fn ureq_ok(url: &str) -> bool {
         .timeout(Duration::from_secs(2))
         .call()
         .is_ok_and(|r| r.status() == 200)
+}
+
+/// 100 concurrent message posts to one ticket leave exactly 100 messages;
+/// two concurrent assigns of one ticket leave exactly one active
+/// assignment (counted in the local D1 database itself).
+fn concurrent_writes_lose_nothing(http: &Http, root: &Path, state: &str) {
+    use edgedesk_e2e::support::{call, login};
+    use serde_json::json;
+    let token = login(http, "senior_agent@support.test");
+    let new_ticket = |subject: &str| {
+        let (status, v) = call(
+            http,
+            "POST",
+            "/api/tickets",
+            Some(&token),
+            Some(json!({"customer_id": "cus-acme", "subject": subject, "channel": "email"})),
+        );
+        assert_eq!(status, 201, "{v}");
+        v["id"].as_str().unwrap().to_string()
+    };
+    let id = new_ticket("Concurrent messages");
+    let barrier = std::sync::Barrier::new(20);
+    let statuses: Vec<u16> = std::thread::scope(|s| {
+        let workers: Vec<_> = (0..20)
+            .map(|w| {
+                let (barrier, token, id) = (&barrier, &token, &id);
+                s.spawn(move || {
+                    barrier.wait();
+                    (0..5)
+                        .map(|n| {
+                            call(
+                                http,
+                                "POST",
+                                &format!("/api/tickets/{id}/messages"),
+                                Some(token),
+                                Some(
+                                    json!({"content": format!("note {w}-{n}"), "from_agent": true}),
+                                ),
+                            )
+                            .0
+                        })
+                        .collect::<Vec<u16>>()
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap())
+            .collect()
+    });
+    assert!(statuses.iter().all(|s| *s == 201), "{statuses:?}");
+    let (_, v) = call(
+        http,
+        "GET",
+        &format!("/api/tickets/{id}/messages"),
+        Some(&token),
+        None,
+    );
+    assert_eq!(v["total"], 100, "{v}");
+
+    let id = new_ticket("Concurrent assigns");
+    let barrier = std::sync::Barrier::new(2);
+    let statuses: Vec<u16> = std::thread::scope(|s| {
+        let workers: Vec<_> = ["ag-agent", "ag-lead"]
+            .into_iter()
+            .map(|agent| {
+                let (barrier, token, id) = (&barrier, &token, &id);
+                s.spawn(move || {
+                    barrier.wait();
+                    call(
+                        http,
+                        "POST",
+                        &format!("/api/tickets/{id}/assign"),
+                        Some(token),
+                        Some(json!({"agent_id": agent})),
+                    )
+                    .0
+                })
+            })
+            .collect();
+        workers.into_iter().map(|w| w.join().unwrap()).collect()
+    });
+    let mut sorted = statuses.clone();
+    sorted.sort();
+    assert_eq!(sorted, [201, 409], "{statuses:?}");
+    let mut count = wrangler(root);
+    count.args([
+        "d1",
+        "execute",
+        "edgedesk-support",
+        "--local",
+        "--persist-to",
+        state,
+        "--json",
+        "--command",
+        &format!("SELECT COUNT(*) AS n FROM ticket_assignments WHERE ticket_id = '{id}' AND is_active = 1"),
+    ]);
+    let out = count.output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("\"n\": 1"), "{text}");
 }

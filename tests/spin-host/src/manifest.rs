@@ -151,23 +151,46 @@ impl Manifest {
         &self.routes
     }
 
-    /// Spin's rule: an exact route wins; otherwise the longest wildcard.
+    /// Spin's rule: the most specific matching route wins. Segment by
+    /// segment, a literal beats a `:name` parameter, which beats the
+    /// trailing `...` wildcard; among wildcards the longer prefix wins.
     pub fn route(&self, path: &str) -> Option<&Grants> {
-        let exact = self.routes.iter().find(|(r, _)| r == path);
-        let wildcard = || {
-            self.routes
-                .iter()
-                .filter_map(|(r, c)| {
-                    let prefix = r.strip_suffix("/...")?;
-                    (path == prefix || path.starts_with(&format!("{prefix}/")))
-                        .then_some((prefix.len(), c))
-                })
-                .max_by_key(|(len, _)| *len)
-                .map(|(_, c)| c)
-        };
-        let id = exact.map(|(_, c)| c).or_else(wildcard)?;
+        let id = self
+            .routes
+            .iter()
+            .filter_map(|(r, c)| specificity(r, path).map(|s| (s, c)))
+            .max_by(|a, b| a.0.cmp(&b.0))
+            .map(|(_, c)| c)?;
         self.components.get(id)
     }
+}
+
+/// How specifically `route` matches `path`, if it does: per segment, 3 for
+/// a literal, 2 for a parameter, 1 for the wildcard's place.
+fn specificity(route: &str, path: &str) -> Option<Vec<u8>> {
+    let (fixed, wildcard) = match route.strip_suffix("/...") {
+        Some(prefix) => (prefix, true),
+        None => (route, false),
+    };
+    let want: Vec<&str> = fixed.split('/').collect();
+    let got: Vec<&str> = path.split('/').collect();
+    if got.len() < want.len() || (!wildcard && got.len() != want.len()) {
+        return None;
+    }
+    let mut score = Vec::with_capacity(want.len() + 1);
+    for (w, g) in want.iter().zip(&got) {
+        if w.starts_with(':') && !g.is_empty() {
+            score.push(2);
+        } else if w == g {
+            score.push(3);
+        } else {
+            return None;
+        }
+    }
+    if wildcard {
+        score.push(1);
+    }
+    Some(score)
 }
 
 /// The SQLite labels `spin-runtime-config.toml` (beside `spin.toml`)
@@ -184,4 +207,35 @@ pub fn runtime_config_databases(root: &Path) -> Result<Vec<String>> {
     let config: RuntimeConfig =
         toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
     Ok(config.sqlite_database.into_keys().collect())
+}
+
+#[cfg(test)]
+mod specificity_tests {
+    use super::specificity;
+
+    #[test]
+    fn literals_beat_parameters_beat_wildcards() {
+        let path = "/api/tickets/t1/messages";
+        let routes = [
+            "/...",
+            "/api/tickets/...",
+            "/api/tickets/:id",
+            "/api/tickets/:id/messages",
+            "/api/tickets/:id/sla/...",
+        ];
+        let best = routes
+            .iter()
+            .filter_map(|r| specificity(r, path).map(|s| (s, *r)))
+            .max()
+            .unwrap()
+            .1;
+        assert_eq!(best, "/api/tickets/:id/messages");
+        assert_eq!(specificity("/api/tickets/:id", "/api/tickets/t1/sla"), None);
+        assert!(specificity("/api/sla/...", "/api/sla").is_some());
+        assert!(
+            specificity("/api/agents/me", "/api/agents/me")
+                > specificity("/api/agents/...", "/api/agents/me")
+        );
+        assert_eq!(specificity("/api/tickets/:id", "/api/tickets/"), None);
+    }
 }

@@ -56,5 +56,9 @@ pub fn description<P: Platform>() -> Routes<P> {
     let app = app
         .describing(edgedesk_copilot::routes::infos())
         .documented(edgedesk_copilot::OPENAPI);
+    #[cfg(feature = "support")]
+    let app = app
+        .describing(edgedesk_support::routes::infos())
+        .documented(edgedesk_support::OPENAPI);
     app
 }
