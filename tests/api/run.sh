@@ -33,13 +33,18 @@ CI=true "$NODE_BIN/wrangler" d1 execute edgedesk-support --local --persist-to "$
 SESSION_KEY=api-fuzz-session-key
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# The intelligence service the support AI routes call.
+python3 tests/api/intelligence_stand_in.py "$OUT/intelligence.port" &
+STAND_IN=$!
+while [ ! -s "$OUT/intelligence.port" ]; do sleep 0.1; done
 PORT=$(free_port)
 "$NODE_BIN/wrangler" dev --local --ip 127.0.0.1 --port "$PORT" --inspector-port "$(free_port)" \
   --persist-to "$OUT/state" --show-interactive-dev-session=false \
   --var HMAC_SECRET:dev-secret --var ALLOWED_ORIGIN:http://localhost:3000 \
-  --var "SECRET_KEY:$SESSION_KEY" >"$OUT/wrangler.log" 2>&1 &
+  --var "SECRET_KEY:$SESSION_KEY" --var "QUIMBI_BASE_URL:http://127.0.0.1:$(cat "$OUT/intelligence.port")" \
+  --var QUIMBI_API_KEY:api-fuzz-key >"$OUT/wrangler.log" 2>&1 &
 SERVER=$!
-trap 'kill -INT $SERVER 2>/dev/null || true; wait $SERVER 2>/dev/null || true' EXIT
+trap 'kill -INT $SERVER 2>/dev/null || true; wait $SERVER 2>/dev/null || true; kill $STAND_IN 2>/dev/null || true' EXIT
 BASE=http://127.0.0.1:$PORT
 # Waits for the Worker, then keeps the document it serves (python3 rather
 # than curl, which a fresh machine may lack).

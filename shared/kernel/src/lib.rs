@@ -10,6 +10,7 @@
 pub mod bearer;
 pub mod body;
 pub mod builtin;
+pub mod cache;
 pub mod config;
 pub mod cors;
 pub mod dates;

@@ -1,9 +1,10 @@
-//! An OpenAI-compatible chat completions client with a key-value cache.
-//! Generation is always optional: any failure here makes the caller fall
-//! back to its deterministic template and say why. Only answers the caller
-//! accepts are cached, each with its own expiry (Spin's key-value store
-//! has none), and a cached answer is checked again when it is read.
+//! An OpenAI-compatible chat completions client with a key-value cache
+//! ([`crate::cache`]). Generation is always optional: any failure here
+//! makes the caller fall back to its deterministic template and say why.
+//! Only answers the caller accepts are cached, and a cached answer is
+//! checked again when it is read.
 
+use crate::cache;
 use crate::config::{millis, non_empty};
 use crate::deadline;
 use crate::platform::{
@@ -14,10 +15,6 @@ use sha2::{Digest, Sha256};
 
 /// Cached answers live a day: the facts they were grounded in change daily.
 const CACHE_TTL_SECS: u32 = 24 * 60 * 60;
-
-/// Bound on a cache read or write: a slow cache costs at most this, then
-/// counts as a miss.
-const CACHE_TIMEOUT_MS: u64 = 500;
 
 /// Default bound on an LLM call before the caller falls back.
 pub const DEFAULT_LLM_TIMEOUT_MS: u64 = 8_000;
@@ -78,17 +75,10 @@ where
 {
     let facts = facts.to_string();
     let key = cache_key(llm, instructions, &facts);
-    // The cache is best effort: a KV fault only costs a model call.
-    // A cache entry is `{"expiresAtMs": ..., "answer": {...}}`, read as a
-    // plain Value: a typed entry would add its own parser to every
-    // component that generates text.
-    if let Ok(Ok(Some(hit))) = deadline::within(p, CACHE_TIMEOUT_MS, p.kv_get(&key)).await
-        && let Ok(text) = std::str::from_utf8(&hit)
-        && let Ok(entry) = serde_json::from_str::<Value>(text)
-        && entry["expiresAtMs"]
-            .as_i64()
-            .is_some_and(|t| t > p.now_ms())
-        && let Ok(answer) = accept(&entry["answer"])
+    // The cache is best effort: a KV fault only costs a model call. A
+    // cached answer is checked again, as a fresh one is.
+    if let Some(hit) = cache::get(p, &key).await
+        && let Ok(answer) = accept(&hit)
     {
         return Ok(Completion {
             answer,
@@ -137,17 +127,7 @@ where
     }
     let value = parse_answer(&response.body).ok_or("the LLM answer was not a JSON object")?;
     let answer = accept(&value)?;
-    let entry = json!({
-        "expiresAtMs": p.now_ms() + i64::from(CACHE_TTL_SECS) * 1000,
-        "answer": value,
-    });
-    let bytes = entry.to_string();
-    let _ = deadline::within(
-        p,
-        CACHE_TIMEOUT_MS,
-        p.kv_put(&key, bytes.as_bytes(), CACHE_TTL_SECS),
-    )
-    .await;
+    cache::put(p, &key, &value, CACHE_TTL_SECS).await;
     Ok(Completion {
         answer,
         cached: false,

@@ -8,6 +8,7 @@
 
 pub mod access;
 pub mod agents;
+pub mod ai;
 pub mod assignments;
 pub mod clocks;
 pub mod db;
@@ -18,6 +19,7 @@ pub mod model;
 pub mod openapi;
 
 pub mod passwords;
+pub mod quimbi;
 pub mod reports;
 pub mod roles;
 pub mod routes;

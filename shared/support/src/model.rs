@@ -478,3 +478,96 @@ pub struct BusinessHoursRequest {
     /// Local dates (YYYY-MM-DD) closed all day.
     pub holidays: Option<Vec<String>>,
 }
+
+/// Who a customer is, as the intelligence service sees them.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct CustomerDna {
+    pub archetype: String,
+    pub segments: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Predictions {
+    /// 0 to 1.
+    pub churn_risk: f64,
+    /// low, medium or high.
+    pub churn_risk_level: String,
+    pub lifetime_value: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Intelligence {
+    pub customer_id: String,
+    pub archetype: String,
+    pub segments: Vec<String>,
+    pub predictions: Predictions,
+    /// As the service reports them.
+    pub behavioral_metrics: Value,
+    /// Answered from the 15-minute cache.
+    pub cached: bool,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Draft {
+    pub ticket_id: String,
+    pub draft_content: String,
+    /// empathetic, professional or friendly.
+    pub tone: String,
+    /// short, medium or long.
+    pub length: String,
+    pub channel: String,
+    pub personalization_applied: Vec<String>,
+    pub customer_dna: CustomerDna,
+    pub churn_risk: f64,
+    pub generated_at: String,
+    /// Answered from the hour-long cache (for this thread, tone and length).
+    pub cached: bool,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct NextBestAction {
+    pub action: String,
+    /// high, medium or low.
+    pub priority: String,
+    pub reasoning: String,
+    pub expected_impact: String,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct CustomerValue {
+    pub lifetime_value: f64,
+    pub total_orders: i64,
+    /// platinum, gold, silver or standard.
+    pub tier: String,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct ChurnRisk {
+    pub score: f64,
+    pub level: String,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Recommendation {
+    pub ticket_id: String,
+    /// Most pressing first.
+    pub next_best_actions: Vec<NextBestAction>,
+    pub customer_value: CustomerValue,
+    pub churn_risk: ChurnRisk,
+    /// Of the customer's latest message.
+    pub detected_intent: String,
+    pub generated_at: String,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RegenerateRequest {
+    /// Default professional.
+    #[schemars(regex(pattern = r"^(empathetic|professional|friendly)$"))]
+    pub tone: Option<String>,
+    /// Default medium.
+    #[schemars(regex(pattern = r"^(short|medium|long)$"))]
+    pub length: Option<String>,
+    /// Let the draft cite order and account details.
+    pub include_details: Option<bool>,
+}

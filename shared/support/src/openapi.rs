@@ -200,6 +200,30 @@ pub fn example(op: &str) -> Example {
             None,
         ),
         "agents_report" => ex("ag-lead", "GET", "/api/reports/agents", None),
+        "draft_response" => ex(
+            "ag-manager",
+            "GET",
+            "/api/ai/tickets/tkt-0007/draft-response",
+            None,
+        ),
+        "regenerate_draft" => ex(
+            "ag-manager",
+            "POST",
+            "/api/ai/tickets/tkt-0007/regenerate-draft",
+            Some(json!({"tone": "empathetic", "length": "short", "include_details": true})),
+        ),
+        "recommendation" => ex(
+            "ag-manager",
+            "GET",
+            "/api/ai/tickets/tkt-0007/recommendation",
+            None,
+        ),
+        "customer_intelligence" => ex(
+            "ag-manager",
+            "GET",
+            "/api/ai/customers/cus-acme/intelligence",
+            None,
+        ),
         other => panic!("no example for {other}"),
     }
 }
@@ -277,14 +301,20 @@ fn parameters(op: &str) -> Option<Value> {
     (!list.is_empty()).then_some(Value::Array(list))
 }
 
-/// The fragment. `run(operation_id, example)` answers each example.
+/// The fragment. `run(operation_id, example)` answers each example. Each
+/// kind of answer is shown by example once, at the first operation that
+/// gives it: the fragment is embedded in every deployment that describes
+/// the API, so it carries no repeats.
 pub fn fragment(run: &mut Run<'_>) -> Value {
     let mut f = Fragment::new(crate::PRODUCT.name);
+    let mut shown: Vec<Value> = Vec::new();
     for info in crate::routes::infos() {
         let op = info.operation.id;
         let e = example(op);
         let answer = run(op, &e);
         let (status, request, schema) = shapes(&mut f, op);
+        let answer = (!shown.contains(&schema)).then_some(answer);
+        shown.push(schema.clone());
         let request = request.map(|schema| (schema, e.body.clone().unwrap_or(Value::Null)));
         f.operation(
             op,
@@ -294,7 +324,7 @@ pub fn fragment(run: &mut Run<'_>) -> Value {
                 description: info.operation.summary,
                 content_type: "application/json",
                 schema: Some(schema),
-                example: Some(answer),
+                example: answer,
             },
         );
         if let Some(p) = parameters(op) {
@@ -342,6 +372,10 @@ fn shapes(f: &mut Fragment, op: &str) -> (u16, Option<Value>, Value) {
         "sla_sweep" => (200, None, s::<SweepAnswer>(f)),
         "sla_report" => (200, None, s::<SlaReport>(f)),
         "agents_report" => (200, None, s::<AgentsReport>(f)),
+        "draft_response" => (200, None, s::<Draft>(f)),
+        "regenerate_draft" => (200, Some(s::<RegenerateRequest>(f)), s::<Draft>(f)),
+        "recommendation" => (200, None, s::<Recommendation>(f)),
+        "customer_intelligence" => (200, None, s::<Intelligence>(f)),
         other => panic!("no shapes for {other}"),
     }
 }

@@ -5,7 +5,7 @@
 
 use crate::PRODUCT;
 use crate::access::{self, Principal};
-use crate::{agents, assignments, inbox, messages, reports, session, sla, tickets};
+use crate::{agents, ai, assignments, inbox, messages, reports, session, sla, tickets};
 use edgedesk_core::envelope::ApiError;
 use edgedesk_kernel::router::{Handler, bearer_refusal};
 use edgedesk_kernel::{Auth, Call, Operation, Platform, Reply, Response, Route, RouteInfo};
@@ -27,9 +27,12 @@ pub enum Group {
     /// Policies, business hours, ticket clocks, the sweep.
     Sla,
     Reports,
+    /// Drafts, recommendations and customer intelligence from the
+    /// intelligence service.
+    Ai,
 }
 
-pub const GROUPS: [Group; 7] = [
+pub const GROUPS: [Group; 8] = [
     Group::Session,
     Group::Agents,
     Group::Tickets,
@@ -37,6 +40,7 @@ pub const GROUPS: [Group; 7] = [
     Group::Assignments,
     Group::Sla,
     Group::Reports,
+    Group::Ai,
 ];
 
 /// Every route of the product.
@@ -54,6 +58,7 @@ pub fn group<P: Platform>(g: Group) -> Vec<Route<P>> {
         Group::Assignments => assignments_handler::<P>,
         Group::Sla => sla_handler::<P>,
         Group::Reports => reports_handler::<P>,
+        Group::Ai => ai_handler::<P>,
     };
     infos()
         .into_iter()
@@ -79,6 +84,9 @@ pub fn group_of(op: &str) -> Group {
         "list_sla_policies" | "update_sla_policy" | "get_business_hours" | "set_business_hours"
         | "ticket_sla" | "pause_sla" | "resume_sla" | "sla_sweep" => Group::Sla,
         "sla_report" | "agents_report" => Group::Reports,
+        "draft_response" | "regenerate_draft" | "recommendation" | "customer_intelligence" => {
+            Group::Ai
+        }
         _ => Group::Tickets,
     }
 }
@@ -348,6 +356,34 @@ fn reports_handler<P: Platform>(id: &str) -> Handler<P> {
         "agents_report" => |c| {
             authed(c, 200, |c, who| {
                 Box::pin(async move { reports::agents(c.p, &who, c.req).await })
+            })
+        },
+        _ => unrouted::<P>,
+    }
+}
+
+fn ai_handler<P: Platform>(id: &str) -> Handler<P> {
+    match id {
+        "draft_response" => |c| {
+            authed(c, 200, |c, who| {
+                Box::pin(async move { ai::draft_response(c.p, &who, param(&c, "id")).await })
+            })
+        },
+        "regenerate_draft" => |c| {
+            authed(c, 200, |c, who| {
+                Box::pin(
+                    async move { ai::regenerate_draft(c.p, &who, param(&c, "id"), c.req).await },
+                )
+            })
+        },
+        "recommendation" => |c| {
+            authed(c, 200, |c, who| {
+                Box::pin(async move { ai::recommendation(c.p, &who, param(&c, "id")).await })
+            })
+        },
+        "customer_intelligence" => |c| {
+            authed(c, 200, |c, who| {
+                Box::pin(async move { ai::customer_intelligence(c.p, &who, param(&c, "id")).await })
             })
         },
         _ => unrouted::<P>,
@@ -648,6 +684,38 @@ pub fn infos() -> Vec<RouteInfo> {
             "agents_report",
             "Team report",
             "Per agent over from/to: resolved, average response time, active load.",
+        ),
+        info(
+            "GET",
+            "/api/ai/tickets/{id}/draft-response",
+            Bearer,
+            "draft_response",
+            "A draft reply",
+            "From the intelligence service, with the ticket, its thread and the customer as context: empathetic for an unhappy customer, professional otherwise. Cached an hour per thread version, tone and length: a new message makes it stale. 502 when the service fails, 503 naming the setting when it is not configured.",
+        ),
+        info(
+            "POST",
+            "/api/ai/tickets/{id}/regenerate-draft",
+            Bearer,
+            "regenerate_draft",
+            "A fresh draft reply",
+            "tone (empathetic, professional, friendly), length (short, medium, long), include_details; never from the cache.",
+        ),
+        info(
+            "GET",
+            "/api/ai/tickets/{id}/recommendation",
+            Bearer,
+            "recommendation",
+            "Next best actions",
+            "From the ticket's SLA state and thread and the customer's churn and lifetime-value predictions (cached an hour).",
+        ),
+        info(
+            "GET",
+            "/api/ai/customers/{id}/intelligence",
+            Bearer,
+            "customer_intelligence",
+            "Customer intelligence",
+            "Archetype, segments, churn and lifetime-value predictions and behavioral metrics, cached 15 minutes. An agent sees customers of tickets assigned to them.",
         ),
     ]
 }

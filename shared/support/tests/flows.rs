@@ -459,3 +459,58 @@ fn the_sample_dataset_has_every_sla_state() {
     assert!(s.count("SELECT COUNT(*) FROM sla_events") > 0);
     assert!(s.count("SELECT COUNT(*) FROM messages") >= 300);
 }
+
+#[test]
+fn the_ai_proxy_caches_retries_and_fails_cleanly() {
+    let s = Support::sample();
+    let calls = edgedesk_e2e::mock_quimbi::in_process(&s.p);
+    let t = edgedesk_e2e::InProcess {
+        platform: &s.p,
+        routes: &s.routes,
+    };
+    edgedesk_e2e::mock_quimbi::check_ai_path(&t, &|id| {
+        calls.borrow().get(id).copied().unwrap_or(0)
+    });
+    // The key goes out as X-API-Key and nowhere else; never in an answer.
+    let sent = s.p.http_calls.borrow();
+    assert!(sent.iter().all(|r| {
+        r.headers
+            .iter()
+            .any(|(k, v)| k == "x-api-key" && v == edgedesk_e2e::mock_quimbi::API_KEY)
+    }));
+    assert!(sent.iter().all(|r| !String::from_utf8_lossy(&r.body).contains(edgedesk_e2e::mock_quimbi::API_KEY)));
+}
+
+#[test]
+fn an_unconfigured_intelligence_service_is_503_naming_the_setting() {
+    let s = Support::sample();
+    let (status, v) = s.as_agent(
+        "ag-manager",
+        "GET",
+        "/api/ai/customers/cus-acme/intelligence",
+        None,
+    );
+    assert_eq!(status, 503, "{v}");
+    assert_eq!(v["error"]["code"], "NOT_CONFIGURED");
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("QUIMBI_BASE_URL")
+    );
+    s.p.set_var("QUIMBI_BASE_URL", "http://quimbi.test");
+    let (status, v) = s.as_agent(
+        "ag-manager",
+        "GET",
+        "/api/ai/tickets/tkt-0007/draft-response",
+        None,
+    );
+    assert_eq!(status, 503, "{v}");
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("QUIMBI_API_KEY")
+    );
+    assert!(s.p.http_calls.borrow().is_empty());
+}

@@ -14,6 +14,7 @@ use serde_json::Value;
 
 fn run(dataset: &[edgedesk_kernel::platform::Statement], op: &str, e: &Example) -> Value {
     let s = Support::empty();
+    edgedesk_e2e::mock_quimbi::in_process(&s.p);
     s.load(dataset);
     if !e.setup.is_empty() {
         s.sql(e.setup);

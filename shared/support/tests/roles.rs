@@ -22,6 +22,7 @@ const ROLES: [(&str, &str); 5] = [
 /// agent's, accepted, its SLA paused.
 fn fixture() -> Support {
     let s = Support::empty();
+    edgedesk_e2e::mock_quimbi::in_process(&s.p);
     s.sql(
         "INSERT INTO agents (id, email, hashed_password, name, role, department, created_at) VALUES
            ('u-agent', 'agent@t.test', 'x', 'A', 'agent', 'support', 0),
@@ -30,13 +31,19 @@ fn fixture() -> Support {
            ('u-manager', 'manager@t.test', 'x', 'M', 'manager', 'support', 0),
            ('u-admin', 'admin@t.test', 'x', 'D', 'admin', 'support', 0),
            ('u-billing', 'billing@t.test', 'x', 'B', 'agent', 'billing', 0);
-         INSERT INTO customers (id, email, name, created_at) VALUES ('c1', 'c1@t.test', 'C', 0);",
+         INSERT INTO customers (id, email, name, created_at) VALUES ('c1', 'c1@t.test', 'C', 0);
+         INSERT INTO customers (id, email, name, created_at) VALUES ('c2', 'c2@t.test', 'D', 0);",
     );
     let now = s.p.now.get();
-    for id in ["T-OWN", "T-OTHER", "T-FREE", "T-PAUSED"] {
+    for (id, customer) in [
+        ("T-OWN", "c1"),
+        ("T-OTHER", "c2"),
+        ("T-FREE", "c2"),
+        ("T-PAUSED", "c1"),
+    ] {
         s.sql(&format!(
             "INSERT INTO tickets (id, customer_id, subject, priority, channel, created_at, updated_at)
-             VALUES ('{id}', 'c1', 'Help {id}', 'normal', 'email', {now}, {now});
+             VALUES ('{id}', '{customer}', 'Help {id}', 'normal', 'email', {now}, {now});
              INSERT INTO sla_tracking (ticket_id, first_response_target, resolution_target, created_at)
              VALUES ('{id}', 28800, 172800, {now});"
         ));
@@ -269,6 +276,62 @@ fn cases() -> Vec<Case> {
             "/api/tickets/T-OTHER/complete",
             None,
             [404, 403, 403, 403, 200],
+        ),
+        case(
+            "a draft for own ticket",
+            "GET",
+            "/api/ai/tickets/T-OWN/draft-response",
+            None,
+            ALL,
+        ),
+        case(
+            "a draft for another's ticket",
+            "GET",
+            "/api/ai/tickets/T-OTHER/draft-response",
+            None,
+            NOT_AGENT,
+        ),
+        case(
+            "regenerate own draft",
+            "POST",
+            "/api/ai/tickets/T-OWN/regenerate-draft",
+            Some(json!({"tone": "friendly"})),
+            ALL,
+        ),
+        case(
+            "regenerate another's draft",
+            "POST",
+            "/api/ai/tickets/T-OTHER/regenerate-draft",
+            Some(json!({})),
+            NOT_AGENT,
+        ),
+        case(
+            "own recommendation",
+            "GET",
+            "/api/ai/tickets/T-OWN/recommendation",
+            None,
+            ALL,
+        ),
+        case(
+            "another's recommendation",
+            "GET",
+            "/api/ai/tickets/T-OTHER/recommendation",
+            None,
+            NOT_AGENT,
+        ),
+        case(
+            "own customer's intelligence",
+            "GET",
+            "/api/ai/customers/c1/intelligence",
+            None,
+            ALL,
+        ),
+        case(
+            "another customer's intelligence",
+            "GET",
+            "/api/ai/customers/c2/intelligence",
+            None,
+            NOT_AGENT,
         ),
         case(
             "own workload",

@@ -5,6 +5,7 @@
 pub mod browser;
 pub mod in_process;
 pub mod mock_llm;
+pub mod mock_quimbi;
 pub mod support;
 
 use edgedesk_core::signing::{Target, sign_call, sign_call_v1};

@@ -41,46 +41,83 @@ pub fn start() -> MockLlm {
     MockLlm { url, calls }
 }
 
-fn answer(stream: std::net::TcpStream) {
-    let mut reader = BufReader::new(&stream);
-    let mut length = 0usize;
+/// A request as a loopback stand-in reads it.
+pub struct MockRequest {
+    pub path: String,
+    /// Names lowercase.
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl MockRequest {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// Reads one HTTP/1.1 request (a body of at most 1 MiB).
+pub fn read_request(stream: &std::net::TcpStream) -> Option<MockRequest> {
+    let mut reader = BufReader::new(stream);
     let mut line = String::new();
-    while reader.read_line(&mut line).map(|n| n > 0).unwrap_or(false) {
-        if line == "\r\n" {
+    reader.read_line(&mut line).ok()?;
+    let path = line.split_whitespace().nth(1)?.to_string();
+    let mut headers = Vec::new();
+    loop {
+        line.clear();
+        if reader.read_line(&mut line).ok()? == 0 || line == "\r\n" {
             break;
         }
-        if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
-            length = v.trim().parse().unwrap_or(0);
+        if let Some((k, v)) = line.split_once(':') {
+            headers.push((k.trim().to_ascii_lowercase(), v.trim().to_string()));
         }
-        line.clear();
     }
+    let length: usize = headers
+        .iter()
+        .find(|(k, _)| k == "content-length")
+        .and_then(|(_, v)| v.parse().ok())
+        .unwrap_or(0);
     let mut body = vec![0u8; length.min(1 << 20)];
-    let _ = reader.read_exact(&mut body);
-    let prompt = String::from_utf8_lossy(&body);
-    if prompt.contains("hooli-005") {
-        std::thread::sleep(std::time::Duration::from_secs(HANG_SECS));
-        return;
-    }
-    let (status, payload) = if prompt.contains("acme-001") {
-        let content = serde_json::json!({
-            "subject": MOCK_SUBJECT,
-            "body": "Hi Dana,\n\nThanks for a strong quarter.\n\nBest,\nYour account team"
-        })
-        .to_string();
-        (
-            "200 OK",
-            serde_json::json!({"choices": [{"message": {"role": "assistant", "content": content}}]})
-                .to_string(),
-        )
-    } else {
-        ("503 Service Unavailable", "{}".to_string())
-    };
-    let mut out = &stream;
+    reader.read_exact(&mut body).ok()?;
+    Some(MockRequest {
+        path,
+        headers,
+        body,
+    })
+}
+
+/// Writes a JSON answer and closes.
+pub fn respond(stream: &std::net::TcpStream, status: &str, payload: &str) {
+    let mut out = stream;
     let _ = write!(
         out,
         "HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{payload}",
         payload.len()
     );
+}
+
+fn answer(stream: std::net::TcpStream) {
+    let Some(req) = read_request(&stream) else {
+        return;
+    };
+    let prompt = String::from_utf8_lossy(&req.body);
+    if prompt.contains("hooli-005") {
+        std::thread::sleep(std::time::Duration::from_secs(HANG_SECS));
+        return;
+    }
+    if prompt.contains("acme-001") {
+        let content = serde_json::json!({
+            "subject": MOCK_SUBJECT,
+            "body": "Hi Dana,\n\nThanks for a strong quarter.\n\nBest,\nYour account team"
+        })
+        .to_string();
+        let payload = serde_json::json!({"choices": [{"message": {"role": "assistant", "content": content}}]});
+        respond(&stream, "200 OK", &payload.to_string());
+    } else {
+        respond(&stream, "503 Service Unavailable", "{}");
+    }
 }
 
 /// The LLM path through a runtime configured with this mock as

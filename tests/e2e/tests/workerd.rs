@@ -117,6 +117,7 @@ fn shared_cases_pass_on_workerd() {
     run(support, "loading the support dataset");
 
     let llm = mock_llm::start();
+    let quimbi = edgedesk_e2e::mock_quimbi::start();
     let port = free_port();
     let mut dev = wrangler(&root);
     dev.args([
@@ -143,6 +144,12 @@ fn shared_cases_pass_on_workerd() {
         "LLM_TIMEOUT_MS:1500",
         "--var",
         &format!("SECRET_KEY:{}", edgedesk_e2e::support::SECRET_KEY),
+        "--var",
+        &format!("QUIMBI_BASE_URL:{}", quimbi.url),
+        "--var",
+        &format!("QUIMBI_API_KEY:{}", edgedesk_e2e::mock_quimbi::API_KEY),
+        "--var",
+        "QUIMBI_TIMEOUT_MS:1000",
     ])
     .stdin(Stdio::null())
     .stdout(Stdio::null())
@@ -194,6 +201,7 @@ fn shared_cases_pass_on_workerd() {
 
     // The support product on the real runtime, then writes racing on it.
     edgedesk_e2e::support::scenario(&http);
+    edgedesk_e2e::mock_quimbi::check_ai_path(&http, &|id| quimbi.calls(id));
     concurrent_writes_lose_nothing(&http, &root, &state_arg);
 
     // The LLM path on the real runtime: outbound fetch, KV cache, fallback, time-out.

@@ -17,6 +17,11 @@ fn manifest() -> String {
 /// A host with migrations applied and the sample data plus test fixtures
 /// loaded through the same SQL loader `spin up --sqlite @...` uses.
 fn host(manifest: &str, llm_url: &str) -> SpinHost {
+    host_with(manifest, llm_url, "http://127.0.0.1:9")
+}
+
+/// With the intelligence service at `quimbi_url`.
+fn host_with(manifest: &str, llm_url: &str, quimbi_url: &str) -> SpinHost {
     let root = repo_root();
     let origin = llm_url.split("/v1").next().unwrap().to_string();
     let values: HashMap<String, String> = [
@@ -27,6 +32,10 @@ fn host(manifest: &str, llm_url: &str) -> SpinHost {
         ("llm_model", "mock-model"),
         ("llm_timeout_ms", "1500"),
         ("secret_key", edgedesk_e2e::support::SECRET_KEY),
+        ("quimbi_base_url", quimbi_url),
+        ("quimbi_origin", quimbi_url),
+        ("quimbi_api_key", edgedesk_e2e::mock_quimbi::API_KEY),
+        ("quimbi_timeout_ms", "1000"),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_string(), v.to_string()))
@@ -277,8 +286,8 @@ fn every_component_is_within_the_size_budget() {
     assert!(over.is_empty(), "over budget: {over:?}");
     assert_eq!(
         sizes.len(),
-        15,
-        "the catalogue, the API description, six tools and seven support groups"
+        16,
+        "the catalogue, the API description, six tools and eight support groups"
     );
 }
 
@@ -306,11 +315,13 @@ fn a_tool_component_answers_only_for_its_own_tool() {
 }
 
 /// The support walk on the support components, against the sample
-/// dataset loaded as `spin up --sqlite @file:support` would.
+/// dataset loaded as `spin up --sqlite @file:support` would, and the AI
+/// routes against a stand-in intelligence service.
 #[test]
 fn the_support_walk_passes_on_spin_components() {
     let llm = mock_llm::start();
-    let host = host(&manifest(), &llm.url);
+    let quimbi = edgedesk_e2e::mock_quimbi::start();
+    let host = host_with(&manifest(), &llm.url, &quimbi.url);
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
@@ -319,5 +330,6 @@ fn the_support_walk_passes_on_spin_components() {
         .unwrap();
     let t = SpinTransport::new(&host);
     edgedesk_e2e::support::scenario(&t);
+    edgedesk_e2e::mock_quimbi::check_ai_path(&t, &|id| quimbi.calls(id));
     assert!(host.violations().is_empty(), "{:?}", host.violations());
 }
