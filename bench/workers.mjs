@@ -5,10 +5,13 @@ import path from "node:path";
 
 const storage = {
   compatibilityDate: "2026-05-01",
-  bindings: { HMAC_SECRET: "dev-secret", TOOL_TIMEOUT_MS: "10000" },
+  bindings: { HMAC_SECRET: "dev-secret", TOOL_TIMEOUT_MS: "10000", SECRET_KEY: "bench-session-secret" },
   r2Buckets: { DATA: "edgedesk-data" },
   kvNamespaces: { CACHE: "edgedesk-cache" },
-  d1Databases: { COPILOT_DB: "00000000-0000-0000-0000-000000000001" },
+  d1Databases: {
+    COPILOT_DB: "00000000-0000-0000-0000-000000000001",
+    SUPPORT_DB: "00000000-0000-0000-0000-000000000002",
+  },
 };
 
 /** The Rust Worker as `make build` built it; `bindings` are added to its own. */

@@ -36,6 +36,19 @@ pub struct LoadArgs {
     /// A name for the passes in the JSON lines (e.g. "rust-workerd").
     #[arg(long, default_value = "")]
     label: String,
+    /// Instead of a signed tool call, send this request target (path and
+    /// query) as it is, over and over; any 2xx counts as an answer.
+    #[arg(long)]
+    path: Option<String>,
+    /// The method of `--path` requests.
+    #[arg(long, default_value = "GET")]
+    method: String,
+    /// The JSON body of `--path` requests.
+    #[arg(long)]
+    body: Option<String>,
+    /// `Authorization: Bearer <token>` on `--path` requests.
+    #[arg(long)]
+    bearer: Option<String>,
 }
 
 /// Mean milliseconds per phase over a pass's answers, in the order the
@@ -137,11 +150,26 @@ enum Outcome {
     Dropped,
 }
 
-/// What one connection signs and sends over and over.
+/// What one connection sends over and over: a tool call it signs afresh
+/// each time, or a plain request as it is.
 struct Call<'a> {
     path: &'a str,
     body: &'a [u8],
     secret: &'a [u8],
+    plain: Option<Plain<'a>>,
+}
+
+struct Plain<'a> {
+    method: &'a str,
+    bearer: Option<String>,
+}
+
+fn plain_request(e: &Endpoint, call: &Call<'_>, plain: &Plain<'_>) -> Vec<u8> {
+    let mut headers = vec![("content-type", "application/json")];
+    if let Some(b) = &plain.bearer {
+        headers.push(("authorization", b.as_str()));
+    }
+    wire::request(plain.method, call.path, &e.host, &headers, call.body)
 }
 
 fn now_ms() -> i64 {
@@ -208,17 +236,22 @@ fn pass(e: &Endpoint, call: &Call<'_>, conns: usize, seconds: f64, warmup: usize
                     let mut send =
                         |conn: &mut Option<Connection>, phases: &mut Phases| -> Outcome {
                             last_ts = now_ms().max(last_ts + 1);
-                            let req = signed_request(e, call, &client, last_ts);
+                            let req = match &call.plain {
+                                Some(plain) => plain_request(e, call, plain),
+                                None => signed_request(e, call, &client, last_ts),
+                            };
                             let t = Instant::now();
                             let Some(c) = conn.as_mut() else {
                                 *conn = Connection::open(&e.addr).ok();
                                 return Outcome::Dropped;
                             };
                             match c.exchange(&req) {
-                                // Only a success envelope counts as an answer.
+                                // Only a success envelope counts as an answer
+                                // (any 2xx for a plain request).
                                 Ok(a)
-                                    if a.status == 200
-                                        && a.body.windows(9).any(|w| w == b"\"ok\":true") =>
+                                    if (call.plain.is_some() && (200..300).contains(&a.status))
+                                        || (a.status == 200
+                                            && a.body.windows(9).any(|w| w == b"\"ok\":true")) =>
                                 {
                                     let ms = t.elapsed().as_secs_f64() * 1000.0;
                                     if let Some(h) = &a.server_timing {
@@ -317,12 +350,21 @@ pub fn run(base_url: &str, secret: &str, args: &LoadArgs) -> ExitCode {
         eprintln!("load needs an http://host:port URL, not {base_url}");
         return ExitCode::from(2);
     };
-    let body = json!({"customerId": args.customer_id, "params": params}).to_string();
-    let path = format!("/tools/{}", args.tool);
+    let (path, body) = match &args.path {
+        Some(p) => (p.clone(), args.body.clone().unwrap_or_default()),
+        None => (
+            format!("/tools/{}", args.tool),
+            json!({"customerId": args.customer_id, "params": params}).to_string(),
+        ),
+    };
     let call = Call {
         path: &path,
         body: body.as_bytes(),
         secret: secret.as_bytes(),
+        plain: args.path.as_ref().map(|_| Plain {
+            method: &args.method,
+            bearer: args.bearer.as_ref().map(|t| format!("Bearer {t}")),
+        }),
     };
     println!(
         "{:<5} {:>7} {:>6} {:>7} {:>8} {:>8} {:>8} {:>8} {:>8} {:>10}",

@@ -73,6 +73,9 @@ enum Command {
     SupportSample {
         /// Where to write it.
         out: std::path::PathBuf,
+        /// How many tickets (the sample has 200; benchmarks use thousands).
+        #[arg(long, default_value_t = 200)]
+        tickets: usize,
     },
 }
 
@@ -121,12 +124,12 @@ fn main() -> ExitCode {
         Command::Smoke { customer_id } => smoke(&client, &customer_id),
         Command::Load(args) => load::run(&cli.url, &secret, &args),
         Command::Mixed(args) => mixed::run(&cli.url, &secret, &args),
-        Command::SupportSample { out } => {
+        Command::SupportSample { out, tickets } => {
             let now = std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
                 .map(|d| d.as_millis() as i64)
                 .unwrap_or(0);
-            let sql: Vec<String> = edgedesk_support::sample::dataset(now)
+            let sql: Vec<String> = edgedesk_support::sample::dataset_of(now, tickets)
                 .iter()
                 .map(edgedesk_support::sample::to_sql)
                 .collect();

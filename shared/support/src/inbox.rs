@@ -18,7 +18,7 @@ use edgedesk_core::smart_score::{
     Breakdown, Factor, Inputs, Priority, SlaPressure, Weights, score,
 };
 use edgedesk_kernel::Request;
-use edgedesk_kernel::platform::{Platform, Row};
+use edgedesk_kernel::platform::{Platform, Row, Statement};
 use serde_json::{Value, json};
 
 /// What a ticket's score is computed from.
@@ -43,6 +43,16 @@ const LEAN_SELECT: &str = "SELECT t.id, t.priority, t.status, t.created_at, t.cu
      s.next_response_started_at, \
      CASE WHEN s.next_response_at IS NULL THEN s.next_response_due_at END, \
      CASE WHEN s.resolved_at IS NULL THEN s.resolution_due_at END \
+     FROM tickets t JOIN customers c ON c.id = t.customer_id \
+     LEFT JOIN sla_tracking s ON s.ticket_id = t.id";
+
+/// The same with the stored score last (column 13).
+const LEAN_SELECT_SCORED: &str = "SELECT t.id, t.priority, t.status, t.created_at, t.customer_sentiment, \
+     c.lifetime_value, c.churn_risk_score, t.subject, s.is_paused, \
+     CASE WHEN s.first_response_at IS NULL THEN s.first_response_due_at END, \
+     s.next_response_started_at, \
+     CASE WHEN s.next_response_at IS NULL THEN s.next_response_due_at END, \
+     CASE WHEN s.resolved_at IS NULL THEN s.resolution_due_at END, t.smart_score \
      FROM tickets t JOIN customers c ON c.id = t.customer_id \
      LEFT JOIN sla_tracking s ON s.ticket_id = t.id";
 
@@ -182,7 +192,113 @@ pub fn stored_score(t: &Lean, weights: &Weights) -> f64 {
     score(&i, weights).total()
 }
 
-/// `GET /api/tickets`.
+/// The stored scores' weights as the `score_weights` table keeps them.
+pub fn weights_key(w: &Weights) -> String {
+    format!("{},{},{}", w.urgency, w.value, w.churn)
+}
+
+/// The most the parts computed at read time (wait time, SLA urgency, a
+/// topic alert) can add to a stored score, plus a rounding margin.
+fn dynamic_bound(w: &Weights, topics: bool) -> f64 {
+    let mut bound = (Factor::WaitTime.max_points() + Factor::SlaUrgency.max_points()) * w.urgency;
+    if topics {
+        bound += Factor::TopicAlert.max_points() * w.topic_boost;
+    }
+    bound + 0.01
+}
+
+/// Rows read per step of the inbox's ordered scan.
+const STEP: usize = 200;
+/// Past this many tickets before the page's end, the inbox reads them all.
+const SCAN_LIMIT: i64 = 2_000;
+
+/// Scoring inputs in stored-score order (highest first), after `after`.
+async fn lean_step<P: Platform>(
+    p: &P,
+    status: Option<&str>,
+    channel: Option<&str>,
+    assigned_to: Option<&str>,
+    after: Option<&(f64, String)>,
+) -> Result<Vec<(f64, Lean)>, ApiError> {
+    let sql = format!(
+        "{LEAN_SELECT_SCORED} WHERE (?1 IS NULL OR t.status = ?1) AND (?2 IS NULL OR t.channel = ?2) \
+         AND (?3 IS NULL OR t.id IN (SELECT ticket_id FROM ticket_assignments \
+         WHERE agent_id = ?3 AND is_active = 1)) \
+         AND (?4 IS NULL OR t.smart_score < ?4 OR (t.smart_score = ?4 AND t.id < ?5)) \
+         ORDER BY t.smart_score DESC, t.id DESC LIMIT {STEP}"
+    );
+    let rows = db::query(
+        p,
+        &sql,
+        &[
+            status.into(),
+            channel.into(),
+            assigned_to.into(),
+            after.map(|a| a.0).into(),
+            after.map(|a| a.1.clone()).into(),
+        ],
+    )
+    .await?;
+    Ok(rows.iter().map(|r| (Cols(r).real(13), lean(r))).collect())
+}
+
+/// How many tickets match the filters, how many of them a topic alert,
+/// and the weights their stored scores were computed with.
+async fn counts<P: Platform>(
+    p: &P,
+    status: Option<&str>,
+    channel: Option<&str>,
+    assigned_to: Option<&str>,
+    keywords: &[String],
+) -> Result<(i64, i64, String), ApiError> {
+    let alert = if keywords.is_empty() {
+        "0".to_string()
+    } else {
+        (0..keywords.len())
+            .map(|i| format!("instr(lower(t.subject), ?{}) > 0", i + 4))
+            .collect::<Vec<_>>()
+            .join(" OR ")
+    };
+    let sql = format!(
+        "SELECT COUNT(*), COALESCE(SUM(CASE WHEN {alert} THEN 1 ELSE 0 END), 0), \
+         (SELECT weights FROM score_weights WHERE id = 1) FROM tickets t \
+         WHERE (?1 IS NULL OR t.status = ?1) AND (?2 IS NULL OR t.channel = ?2) \
+         AND (?3 IS NULL OR t.id IN (SELECT ticket_id FROM ticket_assignments \
+         WHERE agent_id = ?3 AND is_active = 1))"
+    );
+    let mut params = vec![status.into(), channel.into(), assigned_to.into()];
+    params.extend(keywords.iter().map(|k| k.as_str().into()));
+    let row = db::one(p, &sql, &params).await?.unwrap_or_default();
+    let c = Cols(&row);
+    Ok((c.int(0), c.int(1), c.text(2)))
+}
+
+/// Rewrites every stored score with the weights now configured.
+async fn restore_all<P: Platform>(p: &P, weights: &Weights) -> Result<(), ApiError> {
+    let rows = lean_rows(p, None, None, None, None).await?;
+    let mut statements: Vec<Statement> = rows
+        .iter()
+        .map(|t| {
+            Statement::new(
+                "UPDATE tickets SET smart_score = ?2 WHERE id = ?1",
+                vec![t.id.as_str().into(), stored_score(t, weights).into()],
+            )
+        })
+        .collect();
+    statements.push(Statement::new(
+        "INSERT INTO score_weights (id, weights) VALUES (1, ?1) \
+         ON CONFLICT (id) DO UPDATE SET weights = ?1",
+        vec![weights_key(weights).into()],
+    ));
+    for chunk in statements.chunks(100) {
+        db::batch(p, chunk).await?;
+    }
+    Ok(())
+}
+
+/// `GET /api/tickets`. Tickets are read in the order of their stored
+/// score (the part that does not move with time), and the read stops as
+/// soon as no ticket left could reach the page: what time adds is bounded.
 pub async fn list<P: Platform>(p: &P, who: &Principal, req: &Request) -> Result<Value, ApiError> {
     let reach = who.reach(Action::ReadTickets, "read tickets")?;
     let q = Input::query(req, &["status", "channel", "limit", "page", "topic_alerts"])?;
@@ -192,9 +308,48 @@ pub async fn list<P: Platform>(p: &P, who: &Principal, req: &Request) -> Result<
     let page = q.int("page", 1, 1_000_000)?.unwrap_or(1);
     let keywords = keywords(q.text("topic_alerts", 2000)?.as_deref())?;
     let own = (reach == Reach::Own).then(|| who.id());
-    let rows = lean_rows(p, status, channel, own, None).await?;
     let weights = settings::weights(p).await;
     let now = p.now_ms();
+    let (total, matches, stored_with) = counts(p, status, channel, own, &keywords).await?;
+    let need = page * limit;
+    let rows: Vec<Lean> = if stored_with != weights_key(&weights) {
+        // The stored scores are of other weights: rewrite them (once), and
+        // read this page the long way.
+        restore_all(p, &weights).await?;
+        lean_rows(p, status, channel, own, None).await?
+    } else if need > SCAN_LIMIT {
+        lean_rows(p, status, channel, own, None).await?
+    } else {
+        let bound = dynamic_bound(&weights, !keywords.is_empty());
+        let mut rows: Vec<Lean> = Vec::new();
+        let mut totals: Vec<i64> = Vec::new();
+        let mut after: Option<(f64, String)> = None;
+        loop {
+            let step = lean_step(p, status, channel, own, after.as_ref()).await?;
+            let exhausted = step.len() < STEP;
+            let Some((last_stored, last)) = step.last().map(|(s, t)| (*s, t.id.clone())) else {
+                break;
+            };
+            for (_, t) in step {
+                totals.push(score_of(&t, &weights, &keywords, now).milli_total);
+                rows.push(t);
+            }
+            after = Some((last_stored, last));
+            if exhausted {
+                break;
+            }
+            if totals.len() as i64 >= need {
+                let mut sorted = totals.clone();
+                sorted.sort_unstable_by(|a, b| b.cmp(a));
+                let kth = sorted[need as usize - 1] as f64 / 1000.0;
+                // Every ticket not read yet scores at most this.
+                if last_stored + bound < kth {
+                    break;
+                }
+            }
+        }
+        rows
+    };
     let mut scored: Vec<(i64, &Lean, bool)> = rows
         .iter()
         .map(|t| {
@@ -213,9 +368,7 @@ pub async fn list<P: Platform>(p: &P, who: &Principal, req: &Request) -> Result<
             .then(a.1.created_at.cmp(&b.1.created_at))
             .then(a.1.id.cmp(&b.1.id))
     });
-    let total = scored.len() as i64;
-    let matches = scored.iter().filter(|s| s.2).count() as i64;
-    let start = ((page - 1) * limit).min(total) as usize;
+    let start = ((page - 1) * limit).min(scored.len() as i64) as usize;
     let end = (start + limit as usize).min(scored.len());
     let page_rows = &scored[start..end];
     let ids: Vec<&str> = page_rows.iter().map(|s| s.1.id.as_str()).collect();
@@ -237,7 +390,7 @@ pub async fn list<P: Platform>(p: &P, who: &Principal, req: &Request) -> Result<
             page,
             limit,
             total,
-            has_next: (end as i64) < total,
+            has_next: page * limit < total,
             has_prev: page > 1,
         },
         topic_alerts_active: keywords,

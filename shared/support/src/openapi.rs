@@ -42,13 +42,13 @@ fn ex(
     }
 }
 
-/// tkt-0007 assigned to the agent, pending or accepted an hour ago.
-const PENDING: &str = "DELETE FROM ticket_assignments WHERE ticket_id = 'tkt-0007'; \
+/// tkt-0004 assigned to the agent, pending or accepted an hour ago.
+const PENDING: &str = "DELETE FROM ticket_assignments WHERE ticket_id = 'tkt-0004'; \
      INSERT INTO ticket_assignments (id, ticket_id, agent_id, status, assigned_at, is_active) \
-     VALUES ('asg-example', 'tkt-0007', 'ag-agent', 'pending', 1795345200000, 1)";
-const ACCEPTED: &str = "DELETE FROM ticket_assignments WHERE ticket_id = 'tkt-0007'; \
+     VALUES ('asg-example', 'tkt-0004', 'ag-agent', 'pending', 1795345200000, 1)";
+const ACCEPTED: &str = "DELETE FROM ticket_assignments WHERE ticket_id = 'tkt-0004'; \
      INSERT INTO ticket_assignments (id, ticket_id, agent_id, status, assigned_at, accepted_at, is_active) \
-     VALUES ('asg-example', 'tkt-0007', 'ag-agent', 'accepted', 1795345200000, 1795345800000, 1)";
+     VALUES ('asg-example', 'tkt-0004', 'ag-agent', 'accepted', 1795345200000, 1795345800000, 1)";
 
 /// The example call of each operation, against the sample dataset
 /// (`crate::sample`). Each runs on a fresh copy of it.
@@ -104,38 +104,38 @@ pub fn example(op: &str) -> Example {
             "customer_id": "cus-globex", "subject": "Refund for a double charge", "channel": "email",
             "priority": "high", "message": "We were charged twice this month. Please refund the second charge."})),
         ),
-        "get_ticket" => ex("ag-manager", "GET", "/api/tickets/tkt-0007", None),
+        "get_ticket" => ex("ag-manager", "GET", "/api/tickets/tkt-0004", None),
         "update_ticket" => ex(
             "ag-manager",
             "PATCH",
-            "/api/tickets/tkt-0007",
+            "/api/tickets/tkt-0004",
             Some(json!({"priority": "urgent"})),
         ),
         "delete_ticket" => ex("ag-admin", "DELETE", "/api/tickets/tkt-0199", None),
         "score_breakdown" => ex(
             "ag-manager",
             "GET",
-            "/api/tickets/tkt-0007/score-breakdown?topic_alerts=refund",
+            "/api/tickets/tkt-0004/score-breakdown?topic_alerts=refund",
             None,
         ),
-        "list_messages" => ex("ag-manager", "GET", "/api/tickets/tkt-0007/messages", None),
+        "list_messages" => ex("ag-manager", "GET", "/api/tickets/tkt-0004/messages", None),
         "post_message" => ex(
             "ag-senior",
             "POST",
-            "/api/tickets/tkt-0007/messages",
+            "/api/tickets/tkt-0004/messages",
             Some(json!({
             "content": "Thanks for your patience: the fix is rolling out now.", "from_agent": true})),
         ),
         "update_message" => ex(
             "ag-manager",
             "PATCH",
-            "/api/tickets/tkt-0007/messages/msg-0007-1",
+            "/api/tickets/tkt-0004/messages/msg-0004-1",
             Some(json!({"content": "My order arrived damaged."})),
         ),
         "delete_message" => ex(
             "ag-manager",
             "DELETE",
-            "/api/tickets/tkt-0007/messages/msg-0007-1",
+            "/api/tickets/tkt-0004/messages/msg-0004-1",
             None,
         ),
         "assign_ticket" => with(
@@ -152,17 +152,17 @@ pub fn example(op: &str) -> Example {
             ex(
                 "ag-lead",
                 "POST",
-                "/api/tickets/tkt-0007/transfer",
+                "/api/tickets/tkt-0004/transfer",
                 Some(json!({"agent_id": "ag-billing-agent", "reason": "a billing question"})),
             ),
         ),
         "accept_ticket" => with(
             PENDING,
-            ex("ag-agent", "POST", "/api/tickets/tkt-0007/accept", None),
+            ex("ag-agent", "POST", "/api/tickets/tkt-0004/accept", None),
         ),
         "complete_ticket" => with(
             ACCEPTED,
-            ex("ag-agent", "POST", "/api/tickets/tkt-0007/complete", None),
+            ex("ag-agent", "POST", "/api/tickets/tkt-0004/complete", None),
         ),
         "list_sla_policies" => ex("ag-agent", "GET", "/api/sla/policies", None),
         "update_sla_policy" => ex(
@@ -173,22 +173,22 @@ pub fn example(op: &str) -> Example {
         ),
         "get_business_hours" => ex("ag-agent", "GET", "/api/sla/business-hours", None),
         "set_business_hours" => ex("ag-manager", "PUT", "/api/sla/business-hours", Some(hours)),
-        "ticket_sla" => ex("ag-manager", "GET", "/api/tickets/tkt-0007/sla", None),
+        "ticket_sla" => ex("ag-manager", "GET", "/api/tickets/tkt-0004/sla", None),
         "pause_sla" => with(
-            "UPDATE sla_tracking SET is_paused = 0, paused_at = NULL WHERE ticket_id = 'tkt-0007'",
+            "UPDATE sla_tracking SET is_paused = 0, paused_at = NULL WHERE ticket_id = 'tkt-0004'",
             ex(
                 "ag-manager",
                 "POST",
-                "/api/tickets/tkt-0007/sla/pause",
+                "/api/tickets/tkt-0004/sla/pause",
                 None,
             ),
         ),
         "resume_sla" => with(
-            "UPDATE sla_tracking SET is_paused = 1, paused_at = 1795345200000 WHERE ticket_id = 'tkt-0007'",
+            "UPDATE sla_tracking SET is_paused = 1, paused_at = 1795345200000 WHERE ticket_id = 'tkt-0004'",
             ex(
                 "ag-manager",
                 "POST",
-                "/api/tickets/tkt-0007/sla/resume",
+                "/api/tickets/tkt-0004/sla/resume",
                 None,
             ),
         ),
@@ -203,19 +203,19 @@ pub fn example(op: &str) -> Example {
         "draft_response" => ex(
             "ag-manager",
             "GET",
-            "/api/ai/tickets/tkt-0007/draft-response",
+            "/api/ai/tickets/tkt-0004/draft-response",
             None,
         ),
         "regenerate_draft" => ex(
             "ag-manager",
             "POST",
-            "/api/ai/tickets/tkt-0007/regenerate-draft",
+            "/api/ai/tickets/tkt-0004/regenerate-draft",
             Some(json!({"tone": "empathetic", "length": "short", "include_details": true})),
         ),
         "recommendation" => ex(
             "ag-manager",
             "GET",
-            "/api/ai/tickets/tkt-0007/recommendation",
+            "/api/ai/tickets/tkt-0004/recommendation",
             None,
         ),
         "customer_intelligence" => ex(

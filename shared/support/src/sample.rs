@@ -244,6 +244,11 @@ impl Dice {
     fn below(&mut self, n: u64) -> u64 {
         self.next() % n
     }
+
+    /// A part of `span`, from `from` to `to` thousandths of it.
+    fn within(&mut self, span: i64, from: u64, to: u64) -> i64 {
+        span * (from + self.below(to - from)) as i64 / 1000
+    }
 }
 
 fn policy(priority: &str) -> SlaPolicy {
@@ -266,6 +271,11 @@ fn policy(priority: &str) -> SlaPolicy {
 /// The dataset as statements, for a database with the migrations applied
 /// and nothing else.
 pub fn dataset(now: i64) -> Vec<Statement> {
+    dataset_of(now, 200)
+}
+
+/// The same with `tickets` tickets (the benchmarks' inbox of thousands).
+pub fn dataset_of(now: i64, tickets: usize) -> Vec<Statement> {
     let mut out = Vec::new();
     const HOUR: i64 = 3_600_000;
     const DAY: i64 = 24 * HOUR;
@@ -320,17 +330,30 @@ pub fn dataset(now: i64) -> Vec<Statement> {
         "ag-agent",
         "ag-senior",
     ];
-    for n in 1..=200 {
+    for n in 1..=tickets {
         let id = format!("tkt-{n:04}");
         let (customer, ..) = CUSTOMERS[dice.below(CUSTOMERS.len() as u64) as usize];
         let (subject, first_message) = SUBJECTS[dice.below(SUBJECTS.len() as u64) as usize];
         let priority = priorities[dice.below(priorities.len() as u64) as usize];
         let channel = channels[dice.below(channels.len() as u64) as usize];
-        // Older tickets are mostly finished; recent ones mostly open.
-        let age = (dice.below(30 * 24) as i64 + 1) * HOUR + dice.below(3_600_000) as i64;
+        let policy = policy(priority);
+        let first_ms = policy.first_response_target_seconds * 1000;
+        let resolution_ms = policy.resolution_target_seconds * 1000;
+        // One kind per ticket, in proportions a support team would see: most
+        // finished; some waiting for a first answer (in time, at risk or
+        // overdue); some answered and still open.
+        let kind = n % 10;
+        let (age, finished, replied) = match kind {
+            0 | 1 => (dice.within(first_ms, 300, 980), false, false),
+            2 => (dice.within(first_ms, 1200, 3000), false, false),
+            3 | 4 => (dice.within(resolution_ms, 200, 950), false, true),
+            _ => (
+                dice.within(25 * DAY, 40, 1000) + resolution_ms / 10,
+                true,
+                true,
+            ),
+        };
         let created = now - age;
-        let finished = age > 5 * DAY && dice.below(10) < 8;
-        let replied = finished || dice.below(10) < 5;
         let status = if finished {
             if dice.below(2) == 0 {
                 "resolved"
@@ -342,7 +365,6 @@ pub fn dataset(now: i64) -> Vec<Statement> {
         } else {
             "open"
         };
-        let policy = policy(priority);
         let mut tracking = Tracking::new(&id, &policy, created);
         let mut statements = Vec::new();
         let customer_sentiment = sentiment::score(first_message);
@@ -358,10 +380,8 @@ pub fn dataset(now: i64) -> Vec<Statement> {
         let mut last = created;
         let mut satisfied = Vec::new();
         if replied {
-            // A reply within about twice the first-response target.
-            let reply_at = (created
-                + dice.below((policy.first_response_target_seconds * 2000) as u64) as i64)
-                .min(now - 60_000);
+            // Most replies in time, some late.
+            let reply_at = (created + dice.within(first_ms, 100, 1300)).min(now - 60_000);
             let worker = workers[dice.below(workers.len() as u64) as usize];
             statements.push(crate::messages::insert_statement(
                 &format!("msg-{n:04}-2"),
@@ -390,8 +410,8 @@ pub fn dataset(now: i64) -> Vec<Statement> {
             }
         }
         if finished {
-            let resolved = (last
-                + dice.below((policy.resolution_target_seconds * 1200) as u64) as i64)
+            let resolved = (created + dice.within(resolution_ms, 200, 1200))
+                .max(last + 60_000)
                 .min(now - 60_000);
             satisfied.extend(tracking.resolve(&Meter::Wall, resolved));
             last = resolved;

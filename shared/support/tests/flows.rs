@@ -273,8 +273,12 @@ fn a_tickets_sla_runs_pauses_and_is_met() {
         ))
         .unwrap()
     };
-    assert_eq!(sweep(&s).recorded, 1);
-    assert_eq!(sweep(&s).recorded, 0);
+    assert!(sweep(&s).recorded >= 1);
+    assert_eq!(
+        sweep(&s).recorded,
+        0,
+        "a second sweep records nothing again"
+    );
     let events = |s: &Support, kind: &str| {
         s.count(&format!(
             "SELECT COUNT(*) FROM sla_events WHERE ticket_id = '{id}' AND kind = '{kind}'"
@@ -303,8 +307,14 @@ fn a_tickets_sla_runs_pauses_and_is_met() {
     s.advance_ms(31 * 60 * 1000);
     let v = sla(&s);
     assert_eq!(v["next_response"]["status"], "breached", "{v}");
-    assert_eq!(sweep(&s).recorded, 2, "next response at risk and breached");
-    assert_eq!(events(&s, "breached"), 1);
+    let at_risk_before = events(&s, "at_risk");
+    assert!(sweep(&s).recorded >= 2);
+    assert_eq!(
+        events(&s, "at_risk"),
+        at_risk_before + 1,
+        "next response at risk"
+    );
+    assert_eq!(events(&s, "breached"), 1, "next response breached");
     // Resolving stops the clocks; the late reply stays breached.
     let (st, _) = s.as_agent(
         "ag-senior",
@@ -450,12 +460,9 @@ fn the_sample_dataset_has_every_sla_state() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|p| {
-            p["first_response"]["at_risk"].as_i64().unwrap()
-                + p["resolution"]["at_risk"].as_i64().unwrap()
-        })
+        .map(|p| p["at_risk"].as_i64().unwrap())
         .sum();
-    let _ = at_risk;
+    assert!(at_risk > 0, "no ticket at risk: {r}");
     assert!(s.count("SELECT COUNT(*) FROM sla_events") > 0);
     assert!(s.count("SELECT COUNT(*) FROM messages") >= 300);
 }
@@ -513,4 +520,73 @@ fn an_unconfigured_intelligence_service_is_503_naming_the_setting() {
             .contains("QUIMBI_API_KEY")
     );
     assert!(s.p.http_calls.borrow().is_empty());
+}
+
+/// The inbox reads tickets in stored-score order and stops early; its pages
+/// must be exactly those of scoring every ticket, whatever the clock, the
+/// topic alerts and the weights (a change of weights rewrites the stored
+/// scores first).
+#[test]
+fn the_early_stopping_inbox_agrees_with_scoring_every_ticket() {
+    let s = Support::empty();
+    s.load(&edgedesk_support::sample::dataset_of(s.p.now.get(), 1500));
+    let reference = |s: &Support, alerts: &str| -> Vec<String> {
+        let (_, all) = s.as_agent("ag-manager", "GET", "/api/tickets?limit=1&page=1", None);
+        let total = all["pagination"]["total"].as_i64().unwrap();
+        let mut scored: Vec<(i64, String, String)> = (1..=total)
+            .map(|n| {
+                let id = format!("tkt-{n:04}");
+                let (_, b) = s.as_agent(
+                    "ag-manager",
+                    "GET",
+                    &format!("/api/tickets/{id}/score-breakdown?topic_alerts={alerts}"),
+                    None,
+                );
+                let (_, t) = s.as_agent("ag-manager", "GET", &format!("/api/tickets/{id}"), None);
+                let milli = (b["smart_score"].as_f64().unwrap() * 1000.0).round() as i64;
+                (milli, t["created_at"].as_str().unwrap().to_string(), id)
+            })
+            .collect();
+        scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+        scored.into_iter().map(|x| x.2).take(150).collect()
+    };
+    let listed = |s: &Support, alerts: &str| -> Vec<String> {
+        (1..=3)
+            .flat_map(|page| {
+                let (status, v) = s.as_agent(
+                    "ag-manager",
+                    "GET",
+                    &format!("/api/tickets?limit=50&page={page}&topic_alerts={alerts}"),
+                    None,
+                );
+                assert_eq!(status, 200, "{v}");
+                v["tickets"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|t| t["id"].as_str().unwrap().to_string())
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    };
+    assert_eq!(listed(&s, ""), reference(&s, ""));
+    assert_eq!(listed(&s, "refund,export"), reference(&s, "refund,export"));
+    s.advance_ms(36 * HOUR);
+    assert_eq!(listed(&s, ""), reference(&s, ""));
+    s.p.set_var("SCORING_CHURN_WEIGHT", "2.5");
+    s.p.set_var("SCORING_URGENCY_WEIGHT", "0.5");
+    assert_eq!(
+        listed(&s, ""),
+        reference(&s, ""),
+        "the first list after new weights"
+    );
+    assert_eq!(
+        s.count("SELECT COUNT(*) FROM score_weights WHERE weights = '0.5,1,2.5'"),
+        1
+    );
+    assert_eq!(
+        listed(&s, "login"),
+        reference(&s, "login"),
+        "read early-stopping again"
+    );
 }

@@ -96,6 +96,6 @@ fn openapi_fragment_is_current_and_its_examples_are_valid() {
     };
     assert_eq!(named("id").len(), 1);
     assert_eq!(named("id")[0]["in"], "path");
-    assert_eq!(named("id")[0]["example"], "tkt-0007");
+    assert_eq!(named("id")[0]["example"], "tkt-0004");
     assert_eq!(named("topic_alerts")[0]["in"], "query");
 }
