@@ -31,8 +31,9 @@ CREATE TABLE IF NOT EXISTS tickets (
     smart_score          REAL    NOT NULL DEFAULT 0,
     estimated_difficulty REAL    NOT NULL DEFAULT 0.5 CHECK (estimated_difficulty BETWEEN 0 AND 1)
 );
-CREATE INDEX IF NOT EXISTS tickets_status ON tickets (status, smart_score);
-CREATE INDEX IF NOT EXISTS tickets_channel ON tickets (channel, smart_score);
+-- The inbox reads tickets (of one status or channel) in stored-score order.
+CREATE INDEX IF NOT EXISTS tickets_status ON tickets (status, smart_score, id);
+CREATE INDEX IF NOT EXISTS tickets_channel ON tickets (channel, smart_score, id);
 CREATE INDEX IF NOT EXISTS tickets_smart_score ON tickets (smart_score, id);
 CREATE INDEX IF NOT EXISTS tickets_created_at ON tickets (created_at);
 CREATE INDEX IF NOT EXISTS tickets_customer ON tickets (customer_id);

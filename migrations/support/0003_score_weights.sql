@@ -7,3 +7,4 @@ CREATE TABLE IF NOT EXISTS score_weights (
     weights TEXT    NOT NULL
 );
 INSERT OR IGNORE INTO score_weights (id, weights) VALUES (1, '1,1,1');
+

@@ -18,7 +18,7 @@ use edgedesk_core::smart_score::{
     Breakdown, Factor, Inputs, Priority, SlaPressure, Weights, score,
 };
 use edgedesk_kernel::Request;
-use edgedesk_kernel::platform::{Platform, Row, Statement};
+use edgedesk_kernel::platform::{Platform, Row, SqlValue, Statement};
 use serde_json::{Value, json};
 
 /// What a ticket's score is computed from.
@@ -37,17 +37,8 @@ pub struct Lean {
     pub clocks: Vec<(&'static str, i64, i64)>,
 }
 
+/// The scoring inputs, and the stored score last (column 13).
 const LEAN_SELECT: &str = "SELECT t.id, t.priority, t.status, t.created_at, t.customer_sentiment, \
-     c.lifetime_value, c.churn_risk_score, t.subject, s.is_paused, \
-     CASE WHEN s.first_response_at IS NULL THEN s.first_response_due_at END, \
-     s.next_response_started_at, \
-     CASE WHEN s.next_response_at IS NULL THEN s.next_response_due_at END, \
-     CASE WHEN s.resolved_at IS NULL THEN s.resolution_due_at END \
-     FROM tickets t JOIN customers c ON c.id = t.customer_id \
-     LEFT JOIN sla_tracking s ON s.ticket_id = t.id";
-
-/// The same with the stored score last (column 13).
-const LEAN_SELECT_SCORED: &str = "SELECT t.id, t.priority, t.status, t.created_at, t.customer_sentiment, \
      c.lifetime_value, c.churn_risk_score, t.subject, s.is_paused, \
      CASE WHEN s.first_response_at IS NULL THEN s.first_response_due_at END, \
      s.next_response_started_at, \
@@ -55,6 +46,45 @@ const LEAN_SELECT_SCORED: &str = "SELECT t.id, t.priority, t.status, t.created_a
      CASE WHEN s.resolved_at IS NULL THEN s.resolution_due_at END, t.smart_score \
      FROM tickets t JOIN customers c ON c.id = t.customer_id \
      LEFT JOIN sla_tracking s ON s.ticket_id = t.id";
+
+/// Which tickets a query is about (`None`: any).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Filter<'a> {
+    pub status: Option<&'a str>,
+    pub channel: Option<&'a str>,
+    /// Only tickets actively assigned to this agent.
+    pub assigned_to: Option<&'a str>,
+    pub ticket: Option<&'a str>,
+}
+
+impl Filter<'_> {
+    /// The `WHERE` conditions for the filters given, their values appended
+    /// to `params`. Only given filters appear, so SQLite can use the
+    /// indexes on status and channel.
+    fn clause(&self, params: &mut Vec<SqlValue>) -> String {
+        let mut conditions = vec!["1 = 1".to_string()];
+        let mut add = |sql: &str, value: &str| {
+            params.push(value.into());
+            conditions.push(sql.replace('?', &format!("?{}", params.len())));
+        };
+        if let Some(v) = self.status {
+            add("t.status = ?", v);
+        }
+        if let Some(v) = self.channel {
+            add("t.channel = ?", v);
+        }
+        if let Some(v) = self.assigned_to {
+            add(
+                "t.id IN (SELECT ticket_id FROM ticket_assignments WHERE agent_id = ? AND is_active = 1)",
+                v,
+            );
+        }
+        if let Some(v) = self.ticket {
+            add("t.id = ?", v);
+        }
+        conditions.join(" AND ")
+    }
+}
 
 fn lean(row: &Row) -> Lean {
     let c = Cols(row);
@@ -83,31 +113,15 @@ fn lean(row: &Row) -> Lean {
     }
 }
 
-/// Scoring inputs of tickets matching the filters (`None`: any).
-pub async fn lean_rows<P: Platform>(
-    p: &P,
-    status: Option<&str>,
-    channel: Option<&str>,
-    assigned_to: Option<&str>,
-    ticket: Option<&str>,
-) -> Result<Vec<Lean>, ApiError> {
-    let sql = format!(
-        "{LEAN_SELECT} WHERE (?1 IS NULL OR t.status = ?1) AND (?2 IS NULL OR t.channel = ?2) \
-         AND (?3 IS NULL OR t.id IN (SELECT ticket_id FROM ticket_assignments \
-         WHERE agent_id = ?3 AND is_active = 1)) AND (?4 IS NULL OR t.id = ?4)"
-    );
-    let rows = db::query(
-        p,
-        &sql,
-        &[
-            status.into(),
-            channel.into(),
-            assigned_to.into(),
-            ticket.into(),
-        ],
-    )
-    .await?;
-    Ok(rows.iter().map(lean).collect())
+/// Scoring inputs of the tickets a filter names.
+pub async fn lean_rows<P: Platform>(p: &P, filter: Filter<'_>) -> Result<Vec<Lean>, ApiError> {
+    let mut params = Vec::new();
+    let sql = format!("{LEAN_SELECT} WHERE {}", filter.clause(&mut params));
+    Ok(db::query(p, &sql, &params)
+        .await?
+        .iter()
+        .map(lean)
+        .collect())
 }
 
 fn is_finished(status: &str) -> bool {
@@ -207,7 +221,9 @@ fn dynamic_bound(w: &Weights, topics: bool) -> f64 {
     bound + 0.01
 }
 
-/// Rows read per step of the inbox's ordered scan.
+/// Rows read per step of the inbox's ordered scan. (Growing steps read
+/// more rows than the stop needs, and rows, not round trips, are what a
+/// step costs.)
 const STEP: usize = 200;
 /// Past this many tickets before the page's end, the inbox reads them all.
 const SCAN_LIMIT: i64 = 2_000;
@@ -215,59 +231,56 @@ const SCAN_LIMIT: i64 = 2_000;
 /// Scoring inputs in stored-score order (highest first), after `after`.
 async fn lean_step<P: Platform>(
     p: &P,
-    status: Option<&str>,
-    channel: Option<&str>,
-    assigned_to: Option<&str>,
+    filter: Filter<'_>,
     after: Option<&(f64, String)>,
 ) -> Result<Vec<(f64, Lean)>, ApiError> {
-    let sql = format!(
-        "{LEAN_SELECT_SCORED} WHERE (?1 IS NULL OR t.status = ?1) AND (?2 IS NULL OR t.channel = ?2) \
-         AND (?3 IS NULL OR t.id IN (SELECT ticket_id FROM ticket_assignments \
-         WHERE agent_id = ?3 AND is_active = 1)) \
-         AND (?4 IS NULL OR t.smart_score < ?4 OR (t.smart_score = ?4 AND t.id < ?5)) \
-         ORDER BY t.smart_score DESC, t.id DESC LIMIT {STEP}"
-    );
-    let rows = db::query(
-        p,
-        &sql,
-        &[
-            status.into(),
-            channel.into(),
-            assigned_to.into(),
-            after.map(|a| a.0).into(),
-            after.map(|a| a.1.clone()).into(),
-        ],
-    )
-    .await?;
-    Ok(rows.iter().map(|r| (Cols(r).real(13), lean(r))).collect())
+    let mut params = Vec::new();
+    let mut sql = format!("{LEAN_SELECT} WHERE {}", filter.clause(&mut params));
+    if let Some((score, id)) = after {
+        let n = params.len();
+        sql.push_str(&format!(
+            " AND (t.smart_score < ?{a} OR (t.smart_score = ?{a} AND t.id < ?{b}))",
+            a = n + 1,
+            b = n + 2
+        ));
+        params.push((*score).into());
+        params.push(id.as_str().into());
+    }
+    sql.push_str(&format!(
+        " ORDER BY t.smart_score DESC, t.id DESC LIMIT {STEP}"
+    ));
+    Ok(db::query(p, &sql, &params)
+        .await?
+        .iter()
+        .map(|r| (Cols(r).real(13), lean(r)))
+        .collect())
 }
 
 /// How many tickets match the filters, how many of them a topic alert,
 /// and the weights their stored scores were computed with.
 async fn counts<P: Platform>(
     p: &P,
-    status: Option<&str>,
-    channel: Option<&str>,
-    assigned_to: Option<&str>,
+    filter: Filter<'_>,
     keywords: &[String],
 ) -> Result<(i64, i64, String), ApiError> {
+    let mut params = Vec::new();
+    let conditions = filter.clause(&mut params);
     let alert = if keywords.is_empty() {
         "0".to_string()
     } else {
-        (0..keywords.len())
-            .map(|i| format!("instr(lower(t.subject), ?{}) > 0", i + 4))
+        keywords
+            .iter()
+            .map(|k| {
+                params.push(k.as_str().into());
+                format!("instr(lower(t.subject), ?{}) > 0", params.len())
+            })
             .collect::<Vec<_>>()
             .join(" OR ")
     };
     let sql = format!(
         "SELECT COUNT(*), COALESCE(SUM(CASE WHEN {alert} THEN 1 ELSE 0 END), 0), \
-         (SELECT weights FROM score_weights WHERE id = 1) FROM tickets t \
-         WHERE (?1 IS NULL OR t.status = ?1) AND (?2 IS NULL OR t.channel = ?2) \
-         AND (?3 IS NULL OR t.id IN (SELECT ticket_id FROM ticket_assignments \
-         WHERE agent_id = ?3 AND is_active = 1))"
+         (SELECT weights FROM score_weights WHERE id = 1) FROM tickets t WHERE {conditions}"
     );
-    let mut params = vec![status.into(), channel.into(), assigned_to.into()];
-    params.extend(keywords.iter().map(|k| k.as_str().into()));
     let row = db::one(p, &sql, &params).await?.unwrap_or_default();
     let c = Cols(&row);
     Ok((c.int(0), c.int(1), c.text(2)))
@@ -275,7 +288,7 @@ async fn counts<P: Platform>(
 
 /// Rewrites every stored score with the weights now configured.
 async fn restore_all<P: Platform>(p: &P, weights: &Weights) -> Result<(), ApiError> {
-    let rows = lean_rows(p, None, None, None, None).await?;
+    let rows = lean_rows(p, Filter::default()).await?;
     let mut statements: Vec<Statement> = rows
         .iter()
         .map(|t| {
@@ -307,25 +320,30 @@ pub async fn list<P: Platform>(p: &P, who: &Principal, req: &Request) -> Result<
     let limit = q.int("limit", 1, 100)?.unwrap_or(50);
     let page = q.int("page", 1, 1_000_000)?.unwrap_or(1);
     let keywords = keywords(q.text("topic_alerts", 2000)?.as_deref())?;
-    let own = (reach == Reach::Own).then(|| who.id());
+    let filter = Filter {
+        status,
+        channel,
+        assigned_to: (reach == Reach::Own).then(|| who.id()),
+        ticket: None,
+    };
     let weights = settings::weights(p).await;
     let now = p.now_ms();
-    let (total, matches, stored_with) = counts(p, status, channel, own, &keywords).await?;
+    let (total, matches, stored_with) = counts(p, filter, &keywords).await?;
     let need = page * limit;
     let rows: Vec<Lean> = if stored_with != weights_key(&weights) {
         // The stored scores are of other weights: rewrite them (once), and
         // read this page the long way.
         restore_all(p, &weights).await?;
-        lean_rows(p, status, channel, own, None).await?
+        lean_rows(p, filter).await?
     } else if need > SCAN_LIMIT {
-        lean_rows(p, status, channel, own, None).await?
+        lean_rows(p, filter).await?
     } else {
         let bound = dynamic_bound(&weights, !keywords.is_empty());
         let mut rows: Vec<Lean> = Vec::new();
         let mut totals: Vec<i64> = Vec::new();
         let mut after: Option<(f64, String)> = None;
         loop {
-            let step = lean_step(p, status, channel, own, after.as_ref()).await?;
+            let step = lean_step(p, filter, after.as_ref()).await?;
             let exhausted = step.len() < STEP;
             let Some((last_stored, last)) = step.last().map(|(s, t)| (*s, t.id.clone())) else {
                 break;
@@ -403,10 +421,16 @@ pub async fn list<P: Platform>(p: &P, who: &Principal, req: &Request) -> Result<
 pub async fn current_score<P: Platform>(p: &P, ticket_id: &str) -> Result<Option<f64>, ApiError> {
     let weights = settings::weights(p).await;
     let now = p.now_ms();
-    Ok(lean_rows(p, None, None, None, Some(ticket_id))
-        .await?
-        .first()
-        .map(|t| score_of(t, &weights, &[], now).total()))
+    Ok(lean_rows(
+        p,
+        Filter {
+            ticket: Some(ticket_id),
+            ..Filter::default()
+        },
+    )
+    .await?
+    .first()
+    .map(|t| score_of(t, &weights, &[], now).total()))
 }
 
 /// `GET /api/tickets/{id}/score-breakdown` (`topic_alerts` as in the list).
@@ -417,11 +441,17 @@ pub async fn breakdown<P: Platform>(
 ) -> Result<Value, ApiError> {
     let q = Input::query(req, &["topic_alerts"])?;
     let keywords = keywords(q.text("topic_alerts", 2000)?.as_deref())?;
-    let t = lean_rows(p, None, None, None, Some(ticket_id))
-        .await?
-        .into_iter()
-        .next()
-        .ok_or_else(|| crate::access::not_found(ticket_id))?;
+    let t = lean_rows(
+        p,
+        Filter {
+            ticket: Some(ticket_id),
+            ..Filter::default()
+        },
+    )
+    .await?
+    .into_iter()
+    .next()
+    .ok_or_else(|| crate::access::not_found(ticket_id))?;
     let weights = settings::weights(p).await;
     let now = p.now_ms();
     let b = score_of(&t, &weights, &keywords, now);

@@ -101,15 +101,21 @@ pub async fn restore_statement<P: Platform>(
     id: &str,
 ) -> Result<Option<Statement>, ApiError> {
     let weights = settings::weights(p).await;
-    Ok(inbox::lean_rows(p, None, None, None, Some(id))
-        .await?
-        .first()
-        .map(|t| {
-            Statement::new(
-                "UPDATE tickets SET smart_score = ?2 WHERE id = ?1",
-                vec![id.into(), inbox::stored_score(t, &weights).into()],
-            )
-        }))
+    Ok(inbox::lean_rows(
+        p,
+        inbox::Filter {
+            ticket: Some(id),
+            ..Default::default()
+        },
+    )
+    .await?
+    .first()
+    .map(|t| {
+        Statement::new(
+            "UPDATE tickets SET smart_score = ?2 WHERE id = ?1",
+            vec![id.into(), inbox::stored_score(t, &weights).into()],
+        )
+    }))
 }
 
 const CREATE_FIELDS: [&str; 8] = [
