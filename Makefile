@@ -168,7 +168,8 @@ smoke:
 ## compiler flags; the toolchain here is stable, so RUSTC_BOOTSTRAP unlocks
 ## them for the fuzz build alone.
 FUZZ_SECONDS ?= 30
-FUZZ_TARGETS := signed_headers tool_request stored_documents health_weights routing routes
+FUZZ_TARGETS := signed_headers tool_request stored_documents health_weights routing routes \
+	session_tokens business_hours support_queries
 fuzz:
 	@command -v cargo-fuzz >/dev/null || $(INSTALL) cargo-fuzz --version 0.13.2 --locked
 	cd fuzz && ./seed-corpus.sh

@@ -1,5 +1,6 @@
 //! Signing against the hardware limit (HMAC-SHA256 sign and verify beside
-//! raw SHA-256 of the same bytes) and the health score.
+//! raw SHA-256 of the same bytes), the health score, and the support
+//! inbox's per-ticket work (smart score, SLA status) over 10,000 tickets.
 //! `make bench` runs these and writes the ratios to docs/performance.md.
 
 use criterion::{BenchmarkId, Criterion, Throughput, black_box, criterion_group, criterion_main};
@@ -75,5 +76,88 @@ fn health(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, signing, health);
+/// The support inbox's work per ticket, over 10,000 tickets: the smart
+/// score, and the SLA status of a clock counted in wall time and in the
+/// open hours of a business calendar (America/New_York, 9-17 on weekdays).
+fn support(c: &mut Criterion) {
+    use edgedesk_core::calendar::{Calendar, Span};
+    use edgedesk_core::sla::{Clock, Wall};
+    use edgedesk_core::smart_score::{self, Inputs, Priority, SlaPressure};
+    use edgedesk_core::zone::Zone;
+    const N: usize = 10_000;
+    let now = 1_795_348_800i64;
+    let priorities = [
+        Priority::Low,
+        Priority::Normal,
+        Priority::High,
+        Priority::Urgent,
+    ];
+    let inputs: Vec<Inputs> = (0..N)
+        .map(|i| Inputs {
+            priority: priorities[i % 4],
+            wait_secs: (i as i64 * 97) % 400_000,
+            sentiment: (i % 100) as f64 / 100.0,
+            lifetime_value: (i * 37 % 60_000) as f64,
+            churn_risk: (i % 17) as f64 / 17.0,
+            topic_match: i % 9 == 0,
+            sla: (i % 3 != 0).then_some(SlaPressure {
+                secs_left: (i as i64 * 13) % 20_000 - 5_000,
+                target_secs: 28_800,
+            }),
+        })
+        .collect();
+    let weights = smart_score::Weights::default();
+    let clocks: Vec<Clock> = (0..N)
+        .map(|i| {
+            let mut clock = Clock::new(now - (i as i64 * 61) % 500_000, 28_800, 80);
+            clock.paused_secs = (i as i64 % 5) * 600;
+            clock
+        })
+        .collect();
+    let day = vec![Span {
+        start: 9 * 3600,
+        end: 17 * 3600,
+    }];
+    let week = [
+        day.clone(),
+        day.clone(),
+        day.clone(),
+        day.clone(),
+        day,
+        Vec::new(),
+        Vec::new(),
+    ];
+    let hours = Calendar::new(Zone::parse("America/New_York").unwrap(), week, Vec::new()).unwrap();
+    let mut group = c.benchmark_group("support_10k_tickets");
+    group.throughput(Throughput::Elements(N as u64));
+    group.bench_function("smart_score", |b| {
+        b.iter(|| {
+            inputs
+                .iter()
+                .map(|i| smart_score::score(black_box(i), &weights).milli_total)
+                .sum::<i64>()
+        })
+    });
+    group.bench_function("sla_status_wall", |b| {
+        b.iter(|| {
+            clocks
+                .iter()
+                .filter(|c| c.status(&Wall, black_box(now)) == edgedesk_core::sla::Status::Breached)
+                .count()
+        })
+    });
+    group.bench_function("sla_status_business_hours", |b| {
+        b.iter(|| {
+            clocks
+                .iter()
+                .filter(|c| {
+                    c.status(&hours, black_box(now)) == edgedesk_core::sla::Status::Breached
+                })
+                .count()
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, signing, health, support);
 criterion_main!(benches);
