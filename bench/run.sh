@@ -3,7 +3,8 @@
 # signing against raw hashing, the seed's formulas in Python against the
 # core, sizes against their budgets, cold starts, and the Rust Worker
 # against the Hono baseline on one local workerd (directly and through
-# `wrangler dev`). Results go to target/bench/, then into the document.
+# `wrangler dev`), and the support product's inbox and login. Results go
+# to target/bench/, then into the document.
 #
 #   bench/run.sh [SECONDS_PER_LOAD_POINT]     (make bench)
 set -euo pipefail
@@ -109,6 +110,9 @@ rm -f "$OUT/phases.jsonl"
 HMAC_SECRET=dev-secret "$LOAD" --url http://127.0.0.1:8801 load --concurrency 1 --seconds "$SECONDS_PER_POINT" \
   --label phases --json "$OUT/phases.jsonl"
 kill $SERVE; wait $SERVE 2>/dev/null || true
+
+step "support: the inbox over 10,000 tickets and the login"
+bench/support.sh "$SECONDS_PER_POINT"
 
 step "report"
 SECONDS_PER_POINT=$SECONDS_PER_POINT python3 bench/report.py

@@ -9,7 +9,7 @@ use crate::passwords;
 use crate::roles::{Action, ROLES, Reach, Role, may_manage};
 use crate::wire::{iso, opt_iso};
 use edgedesk_core::envelope::ApiError;
-use edgedesk_kernel::platform::{Platform, Row, SqlValue};
+use edgedesk_kernel::platform::{Platform, SqlValue};
 use serde_json::Value;
 
 /// The columns [`from_row`] reads, in order.
@@ -18,7 +18,7 @@ pub const COLUMNS: &str = "id, email, name, role, status, department, specializa
      customer_satisfaction_score, created_at, last_login_at";
 pub const COLUMN_COUNT: usize = 13;
 
-pub fn from_row(row: &Row) -> Agent {
+pub fn from_row(row: &[SqlValue]) -> Agent {
     let c = Cols(row);
     Agent {
         id: c.text(0),
@@ -65,7 +65,7 @@ pub async fn list<P: Platform>(p: &P, who: &Principal) -> Result<Value, ApiError
             db::query(p, &sql, &[]).await?
         }
     };
-    let agents: Vec<Agent> = rows.iter().map(from_row).collect();
+    let agents: Vec<Agent> = rows.iter().map(|r| from_row(r)).collect();
     let total = agents.len();
     Ok(to_json(&crate::model::AgentList { agents, total }))
 }

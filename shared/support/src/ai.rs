@@ -222,7 +222,8 @@ fn thread_version(messages: &[Message]) -> String {
 }
 
 struct DraftRequest {
-    tone: &'static str,
+    /// `None`: chosen from the customer's mood.
+    tone: Option<&'static str>,
     length: &'static str,
     include_details: bool,
 }
@@ -236,10 +237,17 @@ async fn draft<P: Platform>(
 ) -> Result<Value, ApiError> {
     let ctx = context(p, who, ticket_id).await?;
     let svc = Service::read(p).await?;
+    // Empathetic for an unhappy customer, professional otherwise.
+    let sentiment = ctx.ticket["customer_sentiment"].as_f64().unwrap_or(0.5);
+    let tone = ask.tone.unwrap_or(if sentiment < 0.4 {
+        "empathetic"
+    } else {
+        "professional"
+    });
     let key = format!(
         "support:draft:v1:{ticket_id}:{}:{}:{}:{}",
         thread_version(&ctx.messages),
-        ask.tone,
+        tone,
         ask.length,
         ask.include_details
     );
@@ -263,7 +271,7 @@ async fn draft<P: Platform>(
             "messages": recent,
             "customer": ctx.customer,
             "customer_dna": customer_dna,
-            "tone": ask.tone,
+            "tone": tone,
             "length": ask.length,
             "channel": channel,
             "include_details": ask.include_details,
@@ -283,7 +291,7 @@ async fn draft<P: Platform>(
     let draft = to_json(&Draft {
         ticket_id: ticket_id.to_string(),
         draft_content: content.to_string(),
-        tone: ask.tone.to_string(),
+        tone: tone.to_string(),
         length: ask.length.to_string(),
         channel,
         personalization_applied: answer["personalization_applied"]
@@ -310,17 +318,8 @@ pub async fn draft_response<P: Platform>(
     who: &Principal,
     ticket_id: &str,
 ) -> Result<Value, ApiError> {
-    let sentiment = tickets::one(p, ticket_id)
-        .await
-        .map(|t| t.customer_sentiment)
-        .unwrap_or(0.5);
-    let tone = if sentiment < 0.4 {
-        "empathetic"
-    } else {
-        "professional"
-    };
     let ask = DraftRequest {
-        tone,
+        tone: None,
         length: "medium",
         include_details: false,
     };
@@ -336,7 +335,7 @@ pub async fn regenerate_draft<P: Platform>(
 ) -> Result<Value, ApiError> {
     let input = Input::body(req, &["tone", "length", "include_details"])?;
     let ask = DraftRequest {
-        tone: input.choice("tone", &TONES)?.unwrap_or("professional"),
+        tone: Some(input.choice("tone", &TONES)?.unwrap_or("professional")),
         length: input.choice("length", &LENGTHS)?.unwrap_or("medium"),
         include_details: input.boolean("include_details")?.unwrap_or(false),
     };

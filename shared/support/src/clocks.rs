@@ -137,6 +137,15 @@ pub const COLUMNS: &str = "ticket_id, business_hours, warning_percent, first_res
      next_response_at, resolution_target, resolution_paused, resolved_at, is_paused, paused_at, \
      total_paused_seconds, created_at";
 
+/// [`COLUMNS`] of the table under `alias` (`s.ticket_id, s.business_hours, ...`).
+pub fn columns_as(alias: &str) -> String {
+    COLUMNS
+        .split(", ")
+        .map(|c| format!("{alias}.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn secs(ms: i64) -> i64 {
     ms.div_euclid(1000)
 }

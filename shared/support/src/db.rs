@@ -9,8 +9,8 @@ use edgedesk_kernel::platform::{Platform, Row, SqlValue, Statement, StoreError};
 /// answered 503: the database is queueing, and a retry later will do.
 pub const SQL_TIMEOUT_MS: u64 = 10_000;
 
-fn fault(e: StoreError) -> ApiError {
-    let _ = e;
+/// The adapters log the fault's detail; the caller gets none of it.
+fn fault(_: StoreError) -> ApiError {
     ApiError::failure("the support database is unavailable; try again")
 }
 

@@ -330,17 +330,17 @@ pub async fn list<P: Platform>(p: &P, who: &Principal, req: &Request) -> Result<
     let now = p.now_ms();
     let (total, matches, stored_with) = counts(p, filter, &keywords).await?;
     let need = page * limit;
-    let rows: Vec<Lean> = if stored_with != weights_key(&weights) {
+    let score = |t: Lean| (score_of(&t, &weights, &keywords, now).milli_total, t);
+    let mut scored: Vec<(i64, Lean)> = if stored_with != weights_key(&weights) {
         // The stored scores are of other weights: rewrite them (once), and
         // read this page the long way.
         restore_all(p, &weights).await?;
-        lean_rows(p, filter).await?
+        lean_rows(p, filter).await?.into_iter().map(score).collect()
     } else if need > SCAN_LIMIT {
-        lean_rows(p, filter).await?
+        lean_rows(p, filter).await?.into_iter().map(score).collect()
     } else {
         let bound = dynamic_bound(&weights, !keywords.is_empty());
-        let mut rows: Vec<Lean> = Vec::new();
-        let mut totals: Vec<i64> = Vec::new();
+        let mut scored: Vec<(i64, Lean)> = Vec::new();
         let mut after: Option<(f64, String)> = None;
         loop {
             let step = lean_step(p, filter, after.as_ref()).await?;
@@ -348,37 +348,23 @@ pub async fn list<P: Platform>(p: &P, who: &Principal, req: &Request) -> Result<
             let Some((last_stored, last)) = step.last().map(|(s, t)| (*s, t.id.clone())) else {
                 break;
             };
-            for (_, t) in step {
-                totals.push(score_of(&t, &weights, &keywords, now).milli_total);
-                rows.push(t);
-            }
+            scored.extend(step.into_iter().map(|(_, t)| score(t)));
             after = Some((last_stored, last));
             if exhausted {
                 break;
             }
-            if totals.len() as i64 >= need {
-                let mut sorted = totals.clone();
-                sorted.sort_unstable_by(|a, b| b.cmp(a));
-                let kth = sorted[need as usize - 1] as f64 / 1000.0;
+            if scored.len() as i64 >= need {
+                let mut totals: Vec<i64> = scored.iter().map(|(milli, _)| *milli).collect();
+                totals.sort_unstable_by(|a, b| b.cmp(a));
+                let kth = totals[need as usize - 1] as f64 / 1000.0;
                 // Every ticket not read yet scores at most this.
                 if last_stored + bound < kth {
                     break;
                 }
             }
         }
-        rows
+        scored
     };
-    let mut scored: Vec<(i64, &Lean, bool)> = rows
-        .iter()
-        .map(|t| {
-            let matches = !matched(t, &keywords).is_empty();
-            (
-                score_of(t, &weights, &keywords, now).milli_total,
-                t,
-                matches,
-            )
-        })
-        .collect();
     // Highest first; among equals the older ticket, then the id, so pages
     // never overlap.
     scored.sort_by(|a, b| {
@@ -393,12 +379,12 @@ pub async fn list<P: Platform>(p: &P, who: &Principal, req: &Request) -> Result<
     let mut full = tickets::by_ids(p, &ids).await?;
     let tickets: Vec<InboxTicket> = page_rows
         .iter()
-        .filter_map(|(milli, t, matches)| {
+        .filter_map(|(milli, t)| {
             let mut ticket: Ticket = full.remove(&t.id)?;
             ticket.smart_score = *milli as f64 / 1000.0;
             Some(InboxTicket {
                 ticket,
-                matches_topic_alert: *matches,
+                matches_topic_alert: !matched(t, &keywords).is_empty(),
             })
         })
         .collect();

@@ -76,11 +76,7 @@ pub async fn sla<P: Platform>(p: &P, who: &Principal, req: &Request) -> Result<V
     let reach = who.reach(Action::Reports, "read reports")?;
     let (from, to) = window(p, req)?;
     let dept = department(who, reach);
-    let cols = clocks::COLUMNS
-        .split(", ")
-        .map(|c| format!("s.{c}"))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let cols = clocks::columns_as("s");
     let sql = format!(
         "SELECT {cols}, t.priority FROM sla_tracking s JOIN tickets t ON t.id = s.ticket_id \
          WHERE t.created_at >= ?1 AND t.created_at < ?2 AND (?3 IS NULL OR EXISTS ( \

@@ -71,7 +71,7 @@ pub async fn login<P: Platform>(p: &P, req: &Request) -> Result<Response, ApiErr
         .await?;
         return Err(ApiError::unauthorized("email or password is incorrect"));
     };
-    let mut agent = agents::from_row(&row[1..].to_vec());
+    let mut agent = agents::from_row(&row[1..]);
     db::batch(
         p,
         &[

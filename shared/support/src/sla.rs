@@ -108,11 +108,7 @@ async fn recompute<P: Platform>(
     let sql = format!(
         "SELECT {}, t.priority FROM sla_tracking s JOIN tickets t ON t.id = s.ticket_id \
          WHERE t.status NOT IN ('resolved', 'closed') AND (?1 IS NULL OR t.priority = ?1)",
-        clocks::COLUMNS
-            .split(", ")
-            .map(|c| format!("s.{c}"))
-            .collect::<Vec<_>>()
-            .join(", ")
+        clocks::columns_as("s")
     );
     let rows = db::query(p, &sql, &[priority.into()]).await?;
     if rows.is_empty() {

@@ -250,9 +250,8 @@ pub async fn update<P: Platform>(
         ],
     )];
     if let Some(mut tracking) = clocks::load(p, id).await? {
-        let new_priority = priority.unwrap_or(&current.priority);
-        let policy = sla::policy(p, new_priority).await?;
-        let meter = clocks::meter(p, tracking.business_hours || policy.business_hours_only).await?;
+        // The clocks move on the measure they ran on until now...
+        let mut meter = clocks::meter(p, tracking.business_hours).await?;
         let mut satisfied: Vec<Which> = Vec::new();
         if let Some(to) = status.filter(|to| *to != current.status) {
             if current.status == "pending" {
@@ -269,10 +268,14 @@ pub async fn update<P: Platform>(
                 _ => {}
             }
         }
-        if priority.is_some() {
+        // ...and on the new priority's policy from now on.
+        if let Some(new_priority) = priority {
+            let policy = sla::policy(p, new_priority).await?;
+            if policy.business_hours_only != tracking.business_hours {
+                meter = clocks::meter(p, policy.business_hours_only).await?;
+            }
             tracking.retarget(&policy);
         }
-        let meter = clocks::meter(p, tracking.business_hours).await?;
         statements.push(tracking.save(&meter, now));
         statements.extend(tracking.satisfied_events(&satisfied, &meter, now));
     }

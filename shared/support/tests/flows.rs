@@ -134,16 +134,7 @@ fn the_inbox_is_ordered_by_score_and_the_breakdown_sums_to_it() {
             &format!("/api/tickets/{id}/score-breakdown"),
             None,
         );
-        let sum: f64 = b["components"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|c| c["points"].as_f64().unwrap())
-            .sum();
-        assert!(
-            (sum - b["smart_score"].as_f64().unwrap()).abs() < 1e-9,
-            "{b}"
-        );
+        edgedesk_e2e::support::assert_breakdown_sums(&b);
         assert!(
             (b["smart_score"].as_f64().unwrap() - t["smart_score"].as_f64().unwrap()).abs() < 1e-9
         );
@@ -588,5 +579,105 @@ fn the_early_stopping_inbox_agrees_with_scoring_every_ticket() {
         listed(&s, "login"),
         reference(&s, "login"),
         "read early-stopping again"
+    );
+}
+
+/// A business-hours policy counts only open hours of the team's calendar,
+/// in its time zone, skipping weekends and holidays; changing the policy
+/// or the calendar moves an open ticket's deadline at once.
+#[test]
+fn business_hours_policies_count_open_hours_only() {
+    let s = Support::sample();
+    // Friday 2026-11-20, 16:00 in New York (UTC-5).
+    s.p.now.set(1_795_208_400_000);
+    let hours = json!({"time_zone": "America/New_York", "week": {
+        "monday": [{"start": "09:00", "end": "17:00"}], "tuesday": [{"start": "09:00", "end": "17:00"}],
+        "wednesday": [{"start": "09:00", "end": "17:00"}], "thursday": [{"start": "09:00", "end": "17:00"}],
+        "friday": [{"start": "09:00", "end": "17:00"}], "saturday": [], "sunday": []}, "holidays": []});
+    let (status, v) = s.as_agent(
+        "ag-manager",
+        "PUT",
+        "/api/sla/business-hours",
+        Some(hours.clone()),
+    );
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(v["week"]["saturday"], json!([]));
+    let (status, _) = s.as_agent(
+        "ag-manager",
+        "PATCH",
+        "/api/sla/policies/normal",
+        Some(json!({"business_hours_only": true})),
+    );
+    assert_eq!(status, 200);
+    let (_, t) = s.as_agent(
+        "ag-senior",
+        "POST",
+        "/api/tickets",
+        Some(json!({"customer_id": "cus-acme", "subject": "After hours", "channel": "email"})),
+    );
+    let id = t["id"].as_str().unwrap().to_string();
+    // 8 open hours: Friday 16-17, then Monday 9-16.
+    assert_eq!(
+        t["sla"]["first_response_due_at"], "2026-11-23T21:00:00.000Z",
+        "{}",
+        t["sla"]
+    );
+    assert_eq!(t["sla"]["policy"]["business_hours_only"], true);
+    // Monday is made a holiday: the deadline moves to Tuesday.
+    let mut with_holiday = hours.clone();
+    with_holiday["holidays"] = json!(["2026-11-23"]);
+    assert_eq!(
+        s.as_agent(
+            "ag-manager",
+            "PUT",
+            "/api/sla/business-hours",
+            Some(with_holiday)
+        )
+        .0,
+        200
+    );
+    let sla = s
+        .as_agent("ag-senior", "GET", &format!("/api/tickets/{id}/sla"), None)
+        .1;
+    assert_eq!(
+        sla["first_response_due_at"], "2026-11-24T21:00:00.000Z",
+        "{sla}"
+    );
+    // A shorter target for the policy: 4 open hours, Friday 16-17 then Tuesday 9-12.
+    let (status, _) = s.as_agent(
+        "ag-manager",
+        "PATCH",
+        "/api/sla/policies/normal",
+        Some(json!({"first_response_target_seconds": 14400})),
+    );
+    assert_eq!(status, 200);
+    let sla = s
+        .as_agent("ag-senior", "GET", &format!("/api/tickets/{id}/sla"), None)
+        .1;
+    assert_eq!(
+        sla["first_response_due_at"], "2026-11-24T17:00:00.000Z",
+        "{sla}"
+    );
+    // The weekend counts nothing: Saturday noon, still 1 hour elapsed.
+    s.p.now.set(1_795_280_400_000);
+    let sla = s
+        .as_agent("ag-senior", "GET", &format!("/api/tickets/{id}/sla"), None)
+        .1;
+    assert_eq!(sla["first_response"]["elapsed_seconds"], 3600, "{sla}");
+    assert_eq!(sla["first_response_status"], "pending");
+    // Hours that never open are refused, naming the field.
+    let mut closed = hours;
+    closed["week"]["monday"] = json!([{"start": "18:00", "end": "17:00"}]);
+    let (status, v) = s.as_agent("ag-manager", "PUT", "/api/sla/business-hours", Some(closed));
+    assert_eq!(status, 422, "{v}");
+    let (status, v) = s.as_agent("ag-manager", "PUT", "/api/sla/business-hours",
+        Some(json!({"time_zone": "Mars/Olympus", "week": {"monday": [], "tuesday": [], "wednesday": [], "thursday": [], "friday": [], "saturday": [], "sunday": []}})));
+    assert_eq!(status, 422, "{v}");
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("time_zone"),
+        "{v}"
     );
 }

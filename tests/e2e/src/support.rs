@@ -75,6 +75,20 @@ fn expect(
     v
 }
 
+/// A score breakdown's components add up to its score.
+pub fn assert_breakdown_sums(b: &Value) {
+    let sum: f64 = b["components"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no components: {b}"))
+        .iter()
+        .map(|c| c["points"].as_f64().unwrap())
+        .sum();
+    assert!(
+        (sum - b["smart_score"].as_f64().unwrap()).abs() < 1e-9,
+        "{b}"
+    );
+}
+
 /// The whole walk; panics naming the first step that failed.
 pub fn scenario(t: &dyn Transport) {
     let mut tokens = std::collections::HashMap::new();
@@ -118,16 +132,7 @@ pub fn scenario(t: &dyn Transport) {
         None,
         200,
     );
-    let sum: f64 = b["components"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["points"].as_f64().unwrap())
-        .sum();
-    assert!(
-        (sum - b["smart_score"].as_f64().unwrap()).abs() < 1e-9,
-        "{b}"
-    );
+    assert_breakdown_sums(&b);
     expect(t, manager, "GET", "/api/tickets?limit=101", None, 422);
 
     // An agent sees only their own tickets; the rest do not exist for them.
