@@ -11,6 +11,13 @@ use crate::passwords;
 use edgedesk_core::sentiment;
 use edgedesk_kernel::platform::{SqlValue, Statement};
 
+/// Empties every table the dataset fills (children first), for a test that
+/// loads it afresh.
+pub const CLEAR: &str = "DELETE FROM sla_events; DELETE FROM sla_tracking; \
+     DELETE FROM ticket_assignments; DELETE FROM messages; DELETE FROM tickets; \
+     DELETE FROM agents; DELETE FROM customers; DELETE FROM revoked_tokens; \
+     DELETE FROM login_failures; DELETE FROM seen_calls;";
+
 /// Every dev agent's password.
 pub const DEV_PASSWORD: &str = "dev-password";
 

@@ -333,3 +333,70 @@ fn the_support_walk_passes_on_spin_components() {
     edgedesk_e2e::mock_quimbi::check_ai_path(&t, &|id| quimbi.calls(id));
     assert!(host.violations().is_empty(), "{:?}", host.violations());
 }
+
+/// Every support route on its Spin component, as its documented example
+/// calls it: each on the sample dataset afresh, after the SQL that sets
+/// its scene, answered with a success.
+#[test]
+fn every_support_route_answers_its_example_on_spin() {
+    use edgedesk_core::jwt;
+    use edgedesk_core::signing::{Target, sign_call};
+    let llm = mock_llm::start();
+    let quimbi = edgedesk_e2e::mock_quimbi::start();
+    let host = host_with(&manifest(), &llm.url, &quimbi.url);
+    let t = SpinTransport::new(&host);
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64;
+    let dataset = edgedesk_e2e::support::sample_sql(now);
+    let key = jwt::Key::new(edgedesk_e2e::support::SECRET_KEY.as_bytes());
+    let mut failures = Vec::new();
+    for info in edgedesk_support::routes::infos() {
+        let op = info.operation.id;
+        let example = edgedesk_support::openapi::example(op);
+        host.run_sql("support", edgedesk_support::sample::CLEAR)
+            .unwrap();
+        host.run_sql("support", &dataset).unwrap();
+        if !example.setup.is_empty() {
+            host.run_sql("support", example.setup).unwrap();
+        }
+        let mut headers = vec![("content-type".to_string(), "application/json".to_string())];
+        let body = example
+            .body
+            .as_ref()
+            .map(|b| b.to_string())
+            .unwrap_or_default();
+        if !example.agent.is_empty() {
+            let claims = json!({"sub": example.agent, "iat": now / 1000, "exp": now / 1000 + 600, "jti": op});
+            let token = jwt::sign(&key, claims.as_object().unwrap());
+            headers.push(("authorization".into(), format!("Bearer {token}")));
+        } else if op == "sla_sweep" {
+            let target = Target {
+                method: example.method,
+                path: example.path,
+            };
+            let sig = sign_call(b"dev-secret", now, "scheduler", target, body.as_bytes());
+            headers.push(("x-timestamp".into(), now.to_string()));
+            headers.push(("x-client".into(), "scheduler".into()));
+            headers.push(("x-signature".into(), sig));
+        }
+        let res = t
+            .send(WireRequest {
+                method: example.method.into(),
+                path: example.path.into(),
+                headers,
+                body: body.into_bytes(),
+            })
+            .unwrap();
+        if !(200..300).contains(&res.status) {
+            failures.push(format!(
+                "{op}: {} {}",
+                res.status,
+                String::from_utf8_lossy(&res.body)
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
+    assert!(host.violations().is_empty(), "{:?}", host.violations());
+}
