@@ -165,10 +165,10 @@ def support():
                                  (("me", 1), "GET /api/agents/me (bearer, one read), 1 connection"),
                                  (("login", 1), "POST /api/agents/login, 1 connection")):
         p = by[(label, conns)]
-        rows.append([what, f"{p['requests_per_second']:.0f}", f"{p['p50_ms']:.2f}", f"{p['p99_ms']:.2f}",
+        rows.append([what, f"{p['requestsPerSecond']:.0f}", f"{p['p50Ms']:.2f}", f"{p['p99Ms']:.2f}",
                      f"{p['failed']}", f"{p['dropped']}"])
     text = table(["request", "req/s", "p50 ms", "p99 ms", "failed", "dropped"], rows)
-    login = by[("login", 1)]["p50_ms"] - by[("me", 1)]["p50_ms"]
+    login = by[("login", 1)]["p50Ms"] - by[("me", 1)]["p50Ms"]
     core = [[name, f"{estimate_ns('support_10k_tickets', name) / 1e6:.3f}",
              f"{estimate_ns('support_10k_tickets', name) / 10_000:.1f}"]
             for name in ("smart_score", "sla_status_wall", "sla_status_business_hours")]
