@@ -90,12 +90,14 @@ target/spin/sample_data.sql: $(wildcard sample_data/*/*.json) scripts/documents-
 	python3 scripts/documents-sql.py $@ sample_data
 
 ## Local state for `wrangler dev`: each product's D1 migrations and sample data in R2.
-$(STAMPS)/local-state: $(wildcard migrations/*/*.sql) $(wildcard sample_data/*/*.json) scripts/seed-local.mjs | node_modules/.package-lock.json
+$(STAMPS)/local-state: $(wildcard migrations/*/*.sql) $(wildcard sample_data/*/*.json) scripts/seed-local.mjs \
+		shared/support/src/sample.rs | node_modules/.package-lock.json
 	for product in $(PRODUCTS_WITH_DB); do \
 		CI=true $(WRANGLER) d1 migrations apply edgedesk-$$product --local --persist-to $(STATE); \
 	done
 	node scripts/seed-local.mjs $(STATE) sample_data
-	# The support dataset, dated from now so its SLA clocks mean something.
+	# The support dataset, dated from now so its SLA clocks mean something
+	# (it replaces what the support tables held).
 	cargo run -q -p edgedesk-cli -- support-sample target/support-sample.sql
 	CI=true $(WRANGLER) d1 execute edgedesk-support --local --persist-to $(STATE) --file target/support-sample.sql >/dev/null
 	@mkdir -p $(STAMPS) && touch $@
@@ -105,6 +107,7 @@ $(STAMPS)/local-state: $(wildcard migrations/*/*.sql) $(wildcard sample_data/*/*
 	printf 'HMAC_SECRET=dev-secret\nSECRET_KEY=dev-session-secret\nALLOWED_ORIGIN=http://localhost:3000\nACCEPT_V1_SIGNATURES=true\n' > $@
 
 dev: build $(STAMPS)/local-state .dev.vars
+	@grep -q '^SECRET_KEY=' .dev.vars || echo 'SECRET_KEY=dev-session-secret' >> .dev.vars
 	$(WRANGLER) dev --local --ip 127.0.0.1 --port 8787 --persist-to $(STATE)
 
 ## Tests.

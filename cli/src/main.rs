@@ -69,7 +69,8 @@ enum Command {
     /// Mixed load over every kind of request, counting what was acknowledged.
     Mixed(mixed::MixedArgs),
     /// Writes the support sample dataset as SQL, dated from now, for
-    /// `wrangler d1 execute --file` or `spin up --sqlite @file`.
+    /// `wrangler d1 execute --file` or `spin up --sqlite @file`. It empties
+    /// the support tables first.
     SupportSample {
         /// Where to write it.
         out: std::path::PathBuf,
@@ -129,10 +130,14 @@ fn main() -> ExitCode {
                 .duration_since(std::time::UNIX_EPOCH)
                 .map(|d| d.as_millis() as i64)
                 .unwrap_or(0);
-            let sql: Vec<String> = edgedesk_support::sample::dataset_of(now, tickets)
-                .iter()
-                .map(edgedesk_support::sample::to_sql)
-                .collect();
+            // The sample replaces what the tables held: loading it again
+            // (after a new migration, say) starts over rather than failing.
+            let mut sql = vec![edgedesk_support::sample::CLEAR.to_string()];
+            sql.extend(
+                edgedesk_support::sample::dataset_of(now, tickets)
+                    .iter()
+                    .map(edgedesk_support::sample::to_sql),
+            );
             match std::fs::write(&out, sql.join("\n") + "\n") {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
