@@ -7,6 +7,7 @@ use crate::input::Input;
 use crate::model::{AGENT_STATUSES, Agent, Done, Workload};
 use crate::passwords;
 use crate::roles::{Action, ROLES, Reach, Role, may_manage};
+use crate::wire::to_json;
 use crate::wire::{iso, opt_iso};
 use edgedesk_core::envelope::ApiError;
 use edgedesk_kernel::platform::{Platform, SqlValue};
@@ -44,10 +45,6 @@ pub async fn find<P: Platform>(p: &P, id: &str) -> Result<Option<Agent>, ApiErro
 
 fn no_agent(id: &str) -> ApiError {
     ApiError::missing(format!("no agent {id}"))
-}
-
-fn to_json<T: serde::Serialize>(v: &T) -> Value {
-    serde_json::to_value(v).unwrap_or(Value::Null)
 }
 
 /// `GET /api/agents`: everyone for managers and admins, their own

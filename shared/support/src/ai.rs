@@ -16,6 +16,7 @@ use crate::model::{
 use crate::quimbi::{self, Service};
 use crate::roles::{Action, Reach};
 use crate::tickets;
+use crate::wire::to_json;
 use crate::wire::{iso, round3};
 use edgedesk_core::envelope::ApiError;
 use edgedesk_kernel::platform::Platform;
@@ -166,10 +167,6 @@ pub async fn customer_intelligence<P: Platform>(
         behavioral_metrics: analysis["behavioral_metrics"].clone(),
         cached,
     }))
-}
-
-fn to_json<T: serde::Serialize>(v: &T) -> Value {
-    serde_json::to_value(v).unwrap_or(Value::Null)
 }
 
 /// The archetype and segments of a cached analysis.

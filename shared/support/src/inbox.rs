@@ -200,10 +200,33 @@ pub fn score_of(t: &Lean, weights: &Weights, keywords: &[String], now: i64) -> B
 /// The part of the score that does not move with time, stored as the
 /// ticket's `smart_score` column for indexes and reports.
 pub fn stored_score(t: &Lean, weights: &Weights) -> f64 {
-    let mut i = inputs(t, false, t.created_at);
-    i.wait_secs = 0;
-    i.sla = None;
-    score(&i, weights).total()
+    static_score(
+        &t.priority,
+        t.sentiment,
+        t.lifetime_value,
+        t.churn_risk,
+        weights,
+    )
+}
+
+/// The same from the inputs themselves, for a ticket not yet written.
+pub fn static_score(
+    priority: &str,
+    sentiment: f64,
+    lifetime_value: f64,
+    churn_risk: f64,
+    weights: &Weights,
+) -> f64 {
+    let inputs = Inputs {
+        priority: Priority::parse(priority).unwrap_or(Priority::Normal),
+        wait_secs: 0,
+        sentiment,
+        lifetime_value,
+        churn_risk,
+        topic_match: false,
+        sla: None,
+    };
+    score(&inputs, weights).total()
 }
 
 /// The stored scores' weights as the `score_weights` table keeps them.

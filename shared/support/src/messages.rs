@@ -133,9 +133,7 @@ pub async fn post<P: Platform>(
         statements.extend(tracking.satisfied_events(&satisfied, &meter, now));
     }
     db::batch(p, &statements).await?;
-    if let Some(s) = tickets::restore_statement(p, ticket_id).await? {
-        db::execute(p, s.sql, &s.params).await?;
-    }
+    tickets::restore_score(p, ticket_id).await?;
     let sql = format!("SELECT {COLUMNS} FROM messages WHERE id = ?1");
     let row = db::one(p, &sql, &[id.as_str().into()])
         .await?

@@ -222,19 +222,13 @@ fn stored_score(priority: &str, sentiment: f64, customer: &str) -> f64 {
         .find(|c| c.0 == customer)
         .copied()
         .unwrap_or(CUSTOMERS[0]);
-    let lean = crate::inbox::Lean {
-        id: String::new(),
-        priority: priority.to_string(),
-        status: "open".into(),
-        created_at: 0,
+    crate::inbox::static_score(
+        priority,
         sentiment,
-        lifetime_value: ltv,
-        churn_risk: churn,
-        subject: String::new(),
-        paused: false,
-        clocks: Vec::new(),
-    };
-    crate::inbox::stored_score(&lean, &edgedesk_core::smart_score::Weights::default())
+        ltv,
+        churn,
+        &edgedesk_core::smart_score::Weights::default(),
+    )
 }
 
 /// A small deterministic generator (xorshift).

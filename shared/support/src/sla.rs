@@ -9,6 +9,7 @@ use crate::model::{
     BusinessHours, ClockView, Interval, PRIORITIES, SlaEvent, SlaPolicy, SlaView, SweepAnswer, Week,
 };
 use crate::roles::Action;
+use crate::wire::to_json;
 use crate::wire::{iso, opt_iso};
 use edgedesk_core::calendar::{Calendar, Span};
 use edgedesk_core::envelope::ApiError;
@@ -38,10 +39,6 @@ pub async fn policy<P: Platform>(p: &P, priority: &str) -> Result<SlaPolicy, Api
         .await?
         .map(|r| policy_from(&r))
         .ok_or_else(|| ApiError::failure(format!("no SLA policy for priority {priority}")))
-}
-
-fn to_json<T: serde::Serialize>(v: &T) -> Value {
-    serde_json::to_value(v).unwrap_or(Value::Null)
 }
 
 /// `GET /api/sla/policies`.
@@ -105,31 +102,41 @@ async fn recompute<P: Platform>(
     policy: Option<&SlaPolicy>,
     priority: Option<&str>,
 ) -> Result<(), ApiError> {
+    // A policy change moves its priority's tickets; a calendar change only
+    // the tickets whose clocks count business hours.
     let sql = format!(
-        "SELECT {}, t.priority FROM sla_tracking s JOIN tickets t ON t.id = s.ticket_id \
-         WHERE t.status NOT IN ('resolved', 'closed') AND (?1 IS NULL OR t.priority = ?1)",
+        "SELECT {} FROM sla_tracking s JOIN tickets t ON t.id = s.ticket_id \
+         WHERE t.status NOT IN ('resolved', 'closed') \
+         AND (t.priority = ?1 OR (?1 IS NULL AND s.business_hours = 1))",
         clocks::columns_as("s")
     );
-    let rows = db::query(p, &sql, &[priority.into()]).await?;
-    if rows.is_empty() {
-        return Ok(());
+    let mut tracked: Vec<Tracking> = db::query(p, &sql, &[priority.into()])
+        .await?
+        .iter()
+        .map(Tracking::from_row)
+        .collect();
+    if let Some(policy) = policy {
+        tracked.iter_mut().for_each(|t| t.retarget(policy));
     }
-    let hours = clocks::load_hours(p).await?.calendar()?;
+    let hours = if tracked.iter().any(|t| t.business_hours) {
+        Meter::Hours(Box::new(clocks::load_hours(p).await?.calendar()?))
+    } else {
+        Meter::Wall
+    };
     let now = p.now_ms();
-    let mut statements = Vec::with_capacity(rows.len());
-    let hours = Meter::Hours(Box::new(hours));
-    for row in &rows {
-        let mut t = Tracking::from_row(row);
-        if let Some(policy) = policy {
-            t.retarget(policy);
-        }
-        let meter = if t.business_hours {
-            &hours
-        } else {
-            &Meter::Wall
-        };
-        statements.push(t.save(meter, now));
-    }
+    let statements: Vec<_> = tracked
+        .iter()
+        .map(|t| {
+            t.save(
+                if t.business_hours {
+                    &hours
+                } else {
+                    &Meter::Wall
+                },
+                now,
+            )
+        })
+        .collect();
     // D1 takes a bounded batch; each chunk is a transaction of its own.
     for chunk in statements.chunks(50) {
         db::batch(p, chunk).await?;

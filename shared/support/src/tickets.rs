@@ -14,6 +14,7 @@ use crate::roles::Action;
 use crate::settings;
 use crate::sla;
 use crate::wire::iso;
+use crate::wire::to_json;
 use edgedesk_core::envelope::ApiError;
 use edgedesk_kernel::Request;
 use edgedesk_kernel::platform::{Platform, Row, SqlValue, Statement};
@@ -74,10 +75,6 @@ pub async fn one<P: Platform>(p: &P, id: &str) -> Result<Ticket, ApiError> {
     Ok(ticket)
 }
 
-fn to_json<T: serde::Serialize>(v: &T) -> Value {
-    serde_json::to_value(v).unwrap_or(Value::Null)
-}
-
 /// `GET /api/tickets/{id}`: the ticket, its messages oldest first, its SLA.
 pub async fn get<P: Platform>(p: &P, who: &Principal, id: &str) -> Result<Value, ApiError> {
     access::ticket(p, who, Action::ReadTickets, "read tickets", id).await?;
@@ -95,27 +92,23 @@ async fn detail<P: Platform>(p: &P, id: &str) -> Result<Value, ApiError> {
     }))
 }
 
-/// The stored score of a ticket after a write, from its current inputs.
-pub async fn restore_statement<P: Platform>(
-    p: &P,
-    id: &str,
-) -> Result<Option<Statement>, ApiError> {
+/// Rewrites a ticket's stored score from its current inputs, after a
+/// write that changed one of them (its priority, its sentiment).
+pub async fn restore_score<P: Platform>(p: &P, id: &str) -> Result<(), ApiError> {
     let weights = settings::weights(p).await;
-    Ok(inbox::lean_rows(
-        p,
-        inbox::Filter {
-            ticket: Some(id),
-            ..Default::default()
-        },
-    )
-    .await?
-    .first()
-    .map(|t| {
-        Statement::new(
+    let filter = inbox::Filter {
+        ticket: Some(id),
+        ..Default::default()
+    };
+    if let Some(t) = inbox::lean_rows(p, filter).await?.first() {
+        db::execute(
+            p,
             "UPDATE tickets SET smart_score = ?2 WHERE id = ?1",
-            vec![id.into(), inbox::stored_score(t, &weights).into()],
+            &[id.into(), inbox::stored_score(t, &weights).into()],
         )
-    }))
+        .await?;
+    }
+    Ok(())
 }
 
 const CREATE_FIELDS: [&str; 8] = [
@@ -153,7 +146,7 @@ pub async fn create<P: Platform>(p: &P, who: &Principal, req: &Request) -> Resul
     let from_email = input.text("from_email", 254)?;
     let customer = db::one(
         p,
-        "SELECT name, email FROM customers WHERE id = ?1",
+        "SELECT name, email, lifetime_value, churn_risk_score FROM customers WHERE id = ?1",
         &[customer_id.as_str().into()],
     )
     .await?
@@ -164,11 +157,22 @@ pub async fn create<P: Platform>(p: &P, who: &Principal, req: &Request) -> Resul
     let meter = clocks::meter(p, policy.business_hours_only).await?;
     let now = p.now_ms();
     let id = db::new_id(p);
-    let sentiment = message.as_deref().map(edgedesk_core::sentiment::score);
+    let sentiment = message
+        .as_deref()
+        .map(edgedesk_core::sentiment::score)
+        .unwrap_or(0.5);
+    let c = Cols(&customer);
+    let stored = inbox::static_score(
+        priority,
+        sentiment,
+        c.real(2),
+        c.real(3),
+        &settings::weights(p).await,
+    );
     let mut statements = vec![Statement::new(
         "INSERT INTO tickets (id, customer_id, subject, status, priority, channel, created_at, \
-         updated_at, customer_sentiment, estimated_difficulty) \
-         VALUES (?1, ?2, ?3, 'open', ?4, ?5, ?6, ?6, ?7, ?8)",
+         updated_at, customer_sentiment, estimated_difficulty, smart_score) \
+         VALUES (?1, ?2, ?3, 'open', ?4, ?5, ?6, ?6, ?7, ?8, ?9)",
         vec![
             id.as_str().into(),
             customer_id.as_str().into(),
@@ -176,13 +180,13 @@ pub async fn create<P: Platform>(p: &P, who: &Principal, req: &Request) -> Resul
             priority.into(),
             channel.into(),
             now.into(),
-            sentiment.unwrap_or(0.5).into(),
+            sentiment.into(),
             difficulty.into(),
+            stored.into(),
         ],
     )];
     statements.push(Tracking::new(&id, &policy, now).save(&meter, now));
     if let Some(content) = message {
-        let c = Cols(&customer);
         statements.push(messages::insert_statement(
             &db::new_id(p),
             &id,
@@ -194,9 +198,6 @@ pub async fn create<P: Platform>(p: &P, who: &Principal, req: &Request) -> Resul
         ));
     }
     db::batch(p, &statements).await?;
-    if let Some(s) = restore_statement(p, &id).await? {
-        db::execute(p, s.sql, &s.params).await?;
-    }
     detail(p, &id).await
 }
 
@@ -280,9 +281,7 @@ pub async fn update<P: Platform>(
         statements.extend(tracking.satisfied_events(&satisfied, &meter, now));
     }
     db::batch(p, &statements).await?;
-    if let Some(s) = restore_statement(p, id).await? {
-        db::execute(p, s.sql, &s.params).await?;
-    }
+    restore_score(p, id).await?;
     Ok(to_json(&one(p, id).await?))
 }
 
