@@ -14,6 +14,7 @@ pub mod cache;
 pub mod config;
 pub mod cors;
 pub mod dates;
+pub mod db;
 pub mod deadline;
 pub mod docs;
 pub mod http;

@@ -11,7 +11,8 @@ pub mod agents;
 pub mod ai;
 pub mod assignments;
 pub mod clocks;
-pub mod db;
+/// The kernel's database helpers, under the name the modules use.
+pub use edgedesk_kernel::db;
 pub mod inbox;
 pub mod input;
 pub mod messages;

@@ -1,9 +1,9 @@
-//! The product's database as handlers use it: bounded, its faults turned
+//! A product's database as handlers use it: bounded, its faults turned
 //! into answers that say nothing of internals, rows read by column.
 
+use crate::deadline;
+use crate::platform::{Platform, Row, SqlValue, Statement, StoreError};
 use edgedesk_core::envelope::ApiError;
-use edgedesk_kernel::deadline;
-use edgedesk_kernel::platform::{Platform, Row, SqlValue, Statement, StoreError};
 
 /// How long one statement (or batch) may take before the request is
 /// answered 503: the database is queueing, and a retry later will do.
@@ -11,11 +11,11 @@ pub const SQL_TIMEOUT_MS: u64 = 10_000;
 
 /// The adapters log the fault's detail; the caller gets none of it.
 fn fault(_: StoreError) -> ApiError {
-    ApiError::failure("the support database is unavailable; try again")
+    ApiError::failure("the database is unavailable; try again")
 }
 
 fn slow() -> ApiError {
-    ApiError::failure("the support database did not answer in time; try again").with_status(503)
+    ApiError::failure("the database did not answer in time; try again").with_status(503)
 }
 
 pub async fn query<P: Platform>(

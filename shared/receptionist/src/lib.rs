@@ -1,0 +1,27 @@
+//! The receptionist: one scheduling assistant for a small business,
+//! answering Twilio calls and texts and a web chat widget. It understands
+//! what the caller wants, offers free times from the business's hours and
+//! calendar, books, moves and cancels appointments, takes messages and
+//! hands over to the owner, and keeps Google Calendar in sync both ways.
+//!
+//! Layout, as in every product crate: [`routes`] (the route table),
+//! [`model`] (what the API reads and writes), the database through the
+//! kernel's [`db`], and one module per piece of logic. The conversation
+//! itself is [`engine`]: pure, no I/O, a state machine the channels feed.
+
+pub mod business;
+pub mod hours;
+
+/// The kernel's database helpers, under the name the modules use.
+pub use edgedesk_kernel::db;
+
+use edgedesk_kernel::{Database, Product};
+
+pub static PRODUCT: Product = Product {
+    name: "receptionist",
+    title: "Receptionist",
+    database: Some(Database {
+        d1_binding: "RECEPTIONIST_DB",
+        sqlite_label: "receptionist",
+    }),
+};
