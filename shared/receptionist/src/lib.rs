@@ -9,6 +9,7 @@
 //! kernel's [`db`], and one module per piece of logic. The conversation
 //! itself is [`engine`]: pure, no I/O, a state machine the channels feed.
 
+pub mod appointments;
 pub mod business;
 pub mod hours;
 
