@@ -15,4 +15,5 @@ pub mod sentiment;
 pub mod signing;
 pub mod sla;
 pub mod smart_score;
+pub mod twilio;
 pub mod zone;
