@@ -10,6 +10,7 @@
 //! itself is [`engine`]: pure, no I/O, a state machine the channels feed.
 
 pub mod appointments;
+pub mod availability;
 pub mod business;
 pub mod hours;
 
