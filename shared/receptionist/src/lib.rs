@@ -13,6 +13,7 @@ pub mod appointments;
 pub mod availability;
 pub mod business;
 pub mod hours;
+pub mod words;
 
 /// The kernel's database helpers, under the name the modules use.
 pub use edgedesk_kernel::db;
