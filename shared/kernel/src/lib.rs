@@ -29,6 +29,7 @@ pub mod signed;
 mod test_sql;
 #[cfg(feature = "testing")]
 pub mod testing;
+pub mod times;
 pub mod timing;
 
 pub use http::{BodyError, MAX_BODY_BYTES, Request, Response, read_body_limited};

@@ -3,10 +3,10 @@
 
 use crate::db::{self, Cols};
 use crate::hours::{self, Week};
-use edgedesk_core::calendar::{Calendar, day_number};
+use edgedesk_core::calendar::Calendar;
 use edgedesk_core::envelope::ApiError;
 use edgedesk_core::zone::Zone;
-use edgedesk_kernel::Platform;
+use edgedesk_kernel::{Platform, times};
 use edgedesk_kernel::platform::SqlValue;
 use serde_json::Value;
 
@@ -118,7 +118,7 @@ fn from_row(c: &Cols<'_>, services: Vec<Service>) -> Result<Business, ApiError> 
     let holidays = serde_json::from_str::<Vec<String>>(&c.text(4))
         .map_err(|_| broken("unreadable holidays"))?
         .iter()
-        .map(|d| parse_date(d).ok_or_else(|| broken("an unreadable holiday")))
+        .map(|d| times::parse_day(d).ok_or_else(|| broken("an unreadable holiday")))
         .collect::<Result<Vec<_>, _>>()?;
     let calendar = hours::calendar(zone.clone(), week.clone(), holidays)
         .ok_or_else(|| broken("unreadable hours"))?;
@@ -173,18 +173,4 @@ async fn services<P: Platform>(p: &P, business: &str) -> Result<Vec<Service>, Ap
             }
         })
         .collect())
-}
-
-/// "YYYY-MM-DD" to a day number (days since 1970-01-01).
-pub fn parse_date(s: &str) -> Option<i64> {
-    let b = s.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-        return None;
-    }
-    let y: i32 = s[0..4].parse().ok()?;
-    let m: u32 = s[5..7].parse().ok()?;
-    let d: u32 = s[8..10].parse().ok()?;
-    let day = day_number(y, m, d);
-    // Reject 2026-02-30 and the like: the day must read back as written.
-    (edgedesk_core::calendar::civil(day) == (y, m, d)).then_some(day)
 }
