@@ -18,6 +18,7 @@ pub mod db;
 pub mod deadline;
 pub mod docs;
 pub mod http;
+pub mod input;
 pub mod llm;
 pub mod openapi;
 pub mod params;

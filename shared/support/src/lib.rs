@@ -13,8 +13,9 @@ pub mod assignments;
 pub mod clocks;
 /// The kernel's database helpers, under the name the modules use.
 pub use edgedesk_kernel::db;
+/// The kernel's checked request input, under the name the modules use.
+pub use edgedesk_kernel::input;
 pub mod inbox;
-pub mod input;
 pub mod messages;
 pub mod model;
 pub mod openapi;

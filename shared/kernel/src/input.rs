@@ -2,8 +2,8 @@
 //! not a JSON object is 400; an unknown field or a value that is not valid
 //! is 422, naming the field and what was expected.
 
+use crate::{Request, body};
 use edgedesk_core::envelope::ApiError;
-use edgedesk_kernel::{Request, body};
 use serde_json::{Map, Value};
 
 pub struct Input {
@@ -117,9 +117,7 @@ impl Input {
         };
         let n = match self.obj.get(name) {
             None | Some(Value::Null) => return Ok(None),
-            Some(v @ Value::Number(_)) => {
-                edgedesk_kernel::params::whole_number(v).ok_or_else(bad)?
-            }
+            Some(v @ Value::Number(_)) => crate::params::whole_number(v).ok_or_else(bad)?,
             Some(Value::String(s)) => s.trim().parse::<i64>().map_err(|_| bad())?,
             Some(_) => return Err(bad()),
         };
