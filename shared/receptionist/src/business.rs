@@ -6,8 +6,8 @@ use crate::hours::{self, Week};
 use edgedesk_core::calendar::Calendar;
 use edgedesk_core::envelope::ApiError;
 use edgedesk_core::zone::Zone;
-use edgedesk_kernel::{Platform, times};
 use edgedesk_kernel::platform::SqlValue;
+use edgedesk_kernel::{Platform, times};
 use serde_json::Value;
 
 #[derive(Debug, Clone, PartialEq)]

@@ -12,7 +12,16 @@
 pub mod appointments;
 pub mod availability;
 pub mod business;
+pub mod contacts;
+pub mod conversations;
+pub mod deliveries;
+pub mod engine;
 pub mod hours;
+pub mod notify;
+pub mod phrases;
+pub mod turn;
+pub mod twilio;
+pub mod twiml;
 pub mod words;
 
 /// The kernel's database helpers, under the name the modules use.

@@ -191,10 +191,10 @@ pub fn choice(text: &str, n: usize) -> Option<usize> {
     ];
     let w = tokens(&text.replace('#', " "));
     // A lone number, or an ordinal word anywhere ("the second one").
-    if w.len() == 1 {
-        if let Some(i) = ORDINALS.iter().position(|o| o.contains(&w[0].as_str())) {
-            return (i < n).then_some(i);
-        }
+    if w.len() == 1
+        && let Some(i) = ORDINALS.iter().position(|o| o.contains(&w[0].as_str()))
+    {
+        return (i < n).then_some(i);
     }
     let picked: Vec<usize> = ORDINALS
         .iter()
