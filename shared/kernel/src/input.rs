@@ -25,6 +25,15 @@ impl Input {
         Ok(Input { obj })
     }
 
+    /// As [`Input::body`], but an empty body reads as `{}`: for routes
+    /// whose every field is optional.
+    pub fn optional_body(req: &Request, allowed: &[&str]) -> Result<Input, ApiError> {
+        if body::bytes(req)?.iter().all(u8::is_ascii_whitespace) {
+            return Ok(Input { obj: Map::new() });
+        }
+        Input::body(req, allowed)
+    }
+
     /// Query parameters (`a=1&b=x`), decoded, as string fields; repeated
     /// or unknown names are 422.
     pub fn query(req: &Request, allowed: &[&str]) -> Result<Input, ApiError> {

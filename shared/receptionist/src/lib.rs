@@ -12,16 +12,21 @@
 pub mod appointments;
 pub mod availability;
 pub mod business;
+pub mod chat;
 pub mod contacts;
 pub mod conversations;
 pub mod deliveries;
 pub mod engine;
 pub mod hours;
+pub mod model;
 pub mod notify;
 pub mod phrases;
+pub mod routes;
+pub mod speech;
 pub mod turn;
 pub mod twilio;
 pub mod twiml;
+pub mod widget;
 pub mod words;
 
 /// The kernel's database helpers, under the name the modules use.

@@ -39,8 +39,9 @@ pub struct Outcome {
     pub written: Option<String>,
 }
 
-/// How the channel answers: the reply as the response it sends.
-pub type Render<'r> = &'r dyn Fn(&Reply, &Conversation) -> Response;
+/// How the channel answers: the reply as the response it sends, with the
+/// id of what the turn wrote.
+pub type Render<'r> = &'r dyn Fn(&Reply, &Conversation, Option<&str>) -> Response;
 
 fn source(c: Channel) -> Source {
     match c {
@@ -111,11 +112,15 @@ pub async fn open<P: Platform>(
         upcoming_of: None,
     };
     let reply = engine::greet(&ctx);
+    if inbound.external_id.is_empty() {
+        // A chat session is known by its conversation's id.
+        conv.external_id = conv.id.clone();
+    }
     if let Some(phone) = inbound.caller {
         conv.contact_id = Some(contacts::id_for(&b.id, phone));
     }
     conv.turns = 1;
-    let response = render(&reply, &conv);
+    let response = render(&reply, &conv, None);
     let mut statements = Vec::new();
     if let Some(phone) = inbound.caller {
         statements.push(contacts::upsert(&b.id, phone, None, now_ms));
@@ -233,7 +238,6 @@ async fn take_once<P: Platform>(
         if let Some(ph) = &who {
             next.contact_id = Some(contacts::id_for(&b.id, ph));
         }
-        let response = render(&reply, &next);
         let mut statements: Vec<Statement> = Vec::new();
         if let Some(ph) = &who {
             statements.push(contacts::upsert(
@@ -265,6 +269,7 @@ async fn take_once<P: Platform>(
             now_ms,
         )
         .await?;
+        let response = render(&reply, &next, written.as_deref());
         if let Some(key) = inbound.delivery {
             statements.push(deliveries::answer(key, &response));
         }

@@ -165,7 +165,9 @@ pub async fn voice<P: Platform>(p: &P, req: &Request) -> Response {
         caller: caller.as_deref().filter(|c| c.starts_with('+')),
         delivery: Some(&key),
     };
-    let render = |reply: &Reply, conv: &Conversation| voice_twiml(reply, conv, b, &req.path);
+    let render = |reply: &Reply, conv: &Conversation, _: Option<&str>| {
+        voice_twiml(reply, conv, b, &req.path)
+    };
     match turn::open(p, b, inbound, &render).await {
         Ok((_, _, response)) => response,
         Err(e) => failed(p, &key, &e).await,
@@ -188,7 +190,9 @@ pub async fn gather<P: Platform>(p: &P, req: &Request) -> Response {
         caller: caller.as_deref().filter(|c| c.starts_with('+')),
         delivery: Some(&key),
     };
-    let render = |reply: &Reply, conv: &Conversation| voice_twiml(reply, conv, b, &req.path);
+    let render = |reply: &Reply, conv: &Conversation, _: Option<&str>| {
+        voice_twiml(reply, conv, b, &req.path)
+    };
     let conv = match conversations::latest(p, &b.id, Channel::Voice, &call, 0).await {
         Ok(c) => c,
         Err(e) => return failed(p, &key, &e).await,
@@ -338,8 +342,9 @@ pub async fn sms<P: Platform>(p: &P, req: &Request) -> Response {
         caller: Some(&from),
         delivery: Some(&key),
     };
-    let render =
-        |reply: &Reply, _: &Conversation| twiml::response(200, &twiml::message(&reply.text));
+    let render = |reply: &Reply, _: &Conversation, _: Option<&str>| {
+        twiml::response(200, &twiml::message(&reply.text))
+    };
     match turn::take(p, b, inbound, conv, &text, &render).await {
         Ok((_, response)) => response,
         Err(e) => failed(p, &key, &e).await,

@@ -1,0 +1,249 @@
+//! The receptionist's routes. Twilio's webhooks are public routes whose
+//! handlers check `X-Twilio-Signature` first; they answer under four
+//! prefixes (`/v1/twilio`, `/twilio`, `/v1/telephony`, `/telephony`) so a
+//! number configured with any of them keeps working. Authenticated chat
+//! clients and the provider-neutral voice turn are signed calls.
+
+use crate::PRODUCT;
+use crate::{chat, speech, twilio, widget};
+use edgedesk_core::envelope::ApiError;
+use edgedesk_kernel::router::Handler;
+use edgedesk_kernel::{Auth, Call, Operation, Platform, Reply, Response, Route, RouteInfo};
+
+/// The product's routes in groups, one Spin component each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Group {
+    /// Twilio calls: the greeting, each turn, status callbacks.
+    Voice,
+    /// Twilio texts.
+    Sms,
+    /// The public chat widget, its script and demo page.
+    Widget,
+    /// Signed chat clients and the provider-neutral voice turn.
+    Chat,
+}
+
+pub const GROUPS: [Group; 4] = [Group::Voice, Group::Sms, Group::Widget, Group::Chat];
+
+/// Where Twilio's webhooks answer, and the suffix their operation ids take.
+pub const TWILIO_PREFIXES: [&str; 4] = ["/v1/twilio", "/twilio", "/v1/telephony", "/telephony"];
+
+/// Every route of the product.
+pub fn routes<P: Platform>() -> Vec<Route<P>> {
+    GROUPS.into_iter().flat_map(group::<P>).collect()
+}
+
+/// The routes of one group.
+pub fn group<P: Platform>(g: Group) -> Vec<Route<P>> {
+    infos()
+        .into_iter()
+        .filter(|i| group_of(i.operation.id) == g)
+        .map(|info| Route {
+            handler: handler::<P>(info.operation.id),
+            info,
+        })
+        .collect()
+}
+
+/// The group an operation belongs to.
+pub fn group_of(op: &str) -> Group {
+    let base = op.split("__").next().unwrap_or(op);
+    match base {
+        "twilio_voice" | "twilio_voice_gather" | "twilio_status" => Group::Voice,
+        "twilio_sms" => Group::Sms,
+        "widget_session" | "widget_message" | "widget_script" | "widget_demo" => Group::Widget,
+        _ => Group::Chat,
+    }
+}
+
+fn answer(result: Result<Response, ApiError>) -> Response {
+    result.unwrap_or_else(|e| Response::error(&e))
+}
+
+fn handler<P: Platform>(id: &str) -> Handler<P> {
+    let base = id.split("__").next().unwrap_or(id);
+    match base {
+        "twilio_voice" => |c: Call<'_, P>| -> Reply<'_> { Box::pin(twilio::voice(c.p, c.req)) },
+        "twilio_voice_gather" => |c| Box::pin(twilio::gather(c.p, c.req)),
+        "twilio_status" => |c| Box::pin(twilio::status(c.p, c.req)),
+        "twilio_sms" => |c| Box::pin(twilio::sms(c.p, c.req)),
+        "widget_session" => |c| Box::pin(async move { answer(chat::session(c.p, c.req).await) }),
+        "widget_message" => |c| Box::pin(async move { answer(chat::message(c.p, c.req).await) }),
+        "widget_script" => |_| Box::pin(async { widget::script() }),
+        "widget_demo" => |c| Box::pin(async move { widget::demo(c.req) }),
+        "chat_message" => {
+            |c| Box::pin(async move { answer(chat::client_message(c.p, c.req).await) })
+        }
+        "voice_turn" => |c| Box::pin(async move { answer(speech::turn(c.p, c.req).await) }),
+        _ => |_| Box::pin(async { Response::error(&ApiError::missing("no such route")) }),
+    }
+}
+
+fn info(
+    method: &'static str,
+    path: &'static str,
+    auth: Auth,
+    id: &'static str,
+    summary: &'static str,
+    description: &'static str,
+) -> RouteInfo {
+    RouteInfo {
+        method,
+        path,
+        auth,
+        product: &PRODUCT,
+        operation: Operation {
+            id,
+            summary,
+            description,
+        },
+    }
+}
+
+/// A Twilio webhook under each prefix: the first is the canonical one; the
+/// others' operation ids carry a suffix after `__`.
+#[allow(clippy::type_complexity)]
+const TWILIO_HOOKS: [(&str, [(&str, &str); 4], &str, &str); 4] = [
+    (
+        "twilio_voice",
+        [
+            ("/v1/twilio/voice", "twilio_voice"),
+            ("/twilio/voice", "twilio_voice__unversioned"),
+            ("/v1/telephony/voice", "twilio_voice__telephony"),
+            ("/telephony/voice", "twilio_voice__telephony_unversioned"),
+        ],
+        "A call comes in",
+        "Twilio's voice webhook: TwiML that greets the caller and listens (<Gather input=\"speech dtmf\">). Signed with X-Twilio-Signature over the public URL and form parameters (403 otherwise, nothing done); a retry or replay gets the first answer back.",
+    ),
+    (
+        "twilio_voice_gather",
+        [
+            ("/v1/twilio/voice/gather", "twilio_voice_gather"),
+            ("/twilio/voice/gather", "twilio_voice_gather__unversioned"),
+            (
+                "/v1/telephony/voice/gather",
+                "twilio_voice_gather__telephony",
+            ),
+            (
+                "/telephony/voice/gather",
+                "twilio_voice_gather__telephony_unversioned",
+            ),
+        ],
+        "The caller speaks",
+        "What the caller said (SpeechResult) or pressed (Digits; 0 asks for a person), read by the assistant on the call's stored state: TwiML with the next question, <Dial> to the owner, or goodbye. Signed and acted on once, as the voice webhook.",
+    ),
+    (
+        "twilio_status",
+        [
+            ("/v1/twilio/status", "twilio_status"),
+            ("/twilio/status", "twilio_status__unversioned"),
+            ("/v1/telephony/status", "twilio_status__telephony"),
+            ("/telephony/status", "twilio_status__telephony_unversioned"),
+        ],
+        "Call status",
+        "Twilio's status callback (CallSid, CallStatus, CallDuration): recorded once per call and status; a finished call closes its conversation. Signed.",
+    ),
+    (
+        "twilio_sms",
+        [
+            ("/v1/twilio/sms", "twilio_sms"),
+            ("/twilio/sms", "twilio_sms__unversioned"),
+            ("/v1/telephony/sms", "twilio_sms__telephony"),
+            ("/telephony/sms", "twilio_sms__telephony_unversioned"),
+        ],
+        "A text comes in",
+        "Twilio's messaging webhook: TwiML <Message> with the assistant's reply. BOOK, CANCEL and HELP start afresh; STOP (STOPALL, UNSUBSCRIBE, END, QUIT) opts the number out and nothing more is sent to it until START or UNSTOP. Signed and acted on once: the same text delivered twice books once.",
+    ),
+];
+
+/// Every route, described.
+pub fn infos() -> Vec<RouteInfo> {
+    use Auth::{Public, Signed};
+    let mut out = Vec::new();
+    for (_, paths, summary, description) in TWILIO_HOOKS {
+        for (path, id) in paths {
+            out.push(info("POST", path, Public, id, summary, description));
+        }
+    }
+    out.extend([
+        info(
+            "POST",
+            "/v1/widget/session",
+            Public,
+            "widget_session",
+            "Start a chat",
+            "For the public widget: the business is named by X-Business-ID or its widget token (X-Widget-Token, or widget_token in the body). Answers 201 with the session id and the assistant's greeting.",
+        ),
+        info(
+            "POST",
+            "/v1/widget/message",
+            Public,
+            "widget_message",
+            "Chat",
+            "The customer's next message in a widget session: the assistant's reply with quick replies. A message_id makes the turn act once: the same message sent again gets the same answer.",
+        ),
+        info(
+            "GET",
+            "/v1/widget/widget.js",
+            Public,
+            "widget_script",
+            "The chat widget",
+            "The embeddable widget: <script src=\".../v1/widget/widget.js\" data-business=\"demo-salon\"></script>. No third-party code.",
+        ),
+        info(
+            "GET",
+            "/v1/widget/demo",
+            Public,
+            "widget_demo",
+            "The widget's demo page",
+            "A page with the widget for ?business=<id> (default demo-salon).",
+        ),
+        info(
+            "POST",
+            "/v1/chat/message",
+            Signed,
+            "chat_message",
+            "Chat for a signed client",
+            "As the widget, for a server that signs its calls and may name the customer (phone, name). Omit session_id to start a conversation.",
+        ),
+        info(
+            "POST",
+            "/v1/voice/turn",
+            Signed,
+            "voice_turn",
+            "A voice turn, for any telephony",
+            "Text (or base64 audio for the speech-to-text provider) in; the reply as text and SSML (and audio when the text-to-speech provider makes it) out, with whether to hang up or transfer. The first turn of a call_id greets.",
+        ),
+    ]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use edgedesk_kernel::testing::TestPlatform;
+
+    #[test]
+    fn every_route_has_a_handler_and_a_unique_operation() {
+        let all = routes::<TestPlatform>();
+        assert_eq!(all.len(), infos().len());
+        let mut ids: Vec<&str> = all.iter().map(|r| r.info.operation.id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), all.len());
+        let fallback = handler::<TestPlatform>("") as usize;
+        for r in &all {
+            assert_ne!(
+                handler::<TestPlatform>(r.info.operation.id) as usize,
+                fallback,
+                "{}",
+                r.info.operation.id
+            );
+        }
+        // Every group has routes, and the table builds.
+        for g in GROUPS {
+            assert!(!group::<TestPlatform>(g).is_empty());
+        }
+        let _ = edgedesk_kernel::Routes::<TestPlatform>::new().with(routes());
+    }
+}
