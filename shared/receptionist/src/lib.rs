@@ -11,6 +11,7 @@
 
 pub mod business;
 pub mod hours;
+pub mod phrases;
 
 /// The kernel's database helpers, under the name the modules use.
 pub use edgedesk_kernel::db;
