@@ -33,10 +33,11 @@
 //! # Times
 //! "3pm", "3 p.m.", "3p", "3:30pm", "3.30pm", "330pm", "15:30", "3 o'clock",
 //! "noon", "midday", "midnight", "half past 3", "quarter past 3",
-//! "quarter to 4", "ten past 4", and words: "three", "three thirty",
-//! "eleven fifteen", "ten am". "12am" is 00:00 and "12pm" noon. Without am
-//! or pm an hour of 1 to 7 is in the afternoon and 8 to 11 in the morning
-//! (small businesses rarely open before 8), 12 is noon; a named part of the
+//! "quarter to 4", "ten past 4", the start of a range ("3-5pm"), and
+//! words: "three", "three thirty", "eleven fifteen", "ten am". "12am" is
+//! 00:00 and "12pm" noon. Without am or pm an hour of 1 to 7 is in the
+//! afternoon and 8 to 11 in the morning (small businesses rarely open
+//! before 8), 12 is noon; a named part of the
 //! day overrides that ("7 in the morning", "tonight at 8"), and "15:30" or
 //! "07:30" are read as 24-hour times. A bare number is a time only next to
 //! a cue ("at 3", "around 10", "tomorrow 3", "3 in the afternoon") or when
