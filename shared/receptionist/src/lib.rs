@@ -22,6 +22,7 @@ pub mod model;
 pub mod notify;
 pub mod phrases;
 pub mod routes;
+pub mod sample;
 pub mod speech;
 pub mod turn;
 pub mod twilio;
