@@ -11,6 +11,7 @@
 
 pub mod appointments;
 pub mod business;
+pub mod google;
 pub mod hours;
 
 /// The kernel's database helpers, under the name the modules use.
