@@ -32,8 +32,10 @@
 //! appointment holds cannot take that time's cells, but it still happened:
 //! the appointment is recorded at its new times holding no cells, and the
 //! sync counts it in [`SyncSummary::conflicts`] so the owner can be told.
-//! Moves are tried again while any other move of the page frees time (two
-//! appointments swapped), so only a real overlap is a conflict.
+//! The moves of a page give up their old time together (two appointments
+//! may swap), and are tried again while any of them succeeds, so only a
+//! real overlap is a conflict. An appointment held nowhere still counts
+//! as booked at its times (`appointments::booked_between`).
 //!
 //! Each page of changes is applied in one transaction when it can be (a
 //! conflicting move splits it), and the new sync token is stored with the
@@ -47,7 +49,9 @@
 //!
 //! The outbound writes ([`insert_event`], [`patch_event`],
 //! [`delete_event`]) wait on Google: call them after the booking has
-//! committed, never inside a transaction.
+//! committed, never inside a transaction. [`insert_event`] chooses the
+//! event's id from the appointment's, so a retried insert cannot write a
+//! second event, and stores it on the appointment itself.
 
 pub mod calendar;
 pub mod client;
