@@ -17,6 +17,7 @@ pub mod contacts;
 pub mod conversations;
 pub mod deliveries;
 pub mod engine;
+pub mod google;
 pub mod hours;
 pub mod model;
 pub mod notify;

@@ -4,6 +4,7 @@
 
 pub mod browser;
 pub mod in_process;
+pub mod mock_google;
 pub mod mock_llm;
 pub mod mock_quimbi;
 pub mod support;
