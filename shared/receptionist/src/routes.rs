@@ -5,7 +5,7 @@
 //! clients and the provider-neutral voice turn are signed calls.
 
 use crate::PRODUCT;
-use crate::{chat, speech, twilio, widget};
+use crate::{chat, google, speech, twilio, widget};
 use edgedesk_core::envelope::ApiError;
 use edgedesk_kernel::router::Handler;
 use edgedesk_kernel::{Auth, Call, Operation, Platform, Reply, Response, Route, RouteInfo};
@@ -21,9 +21,17 @@ pub enum Group {
     Widget,
     /// Signed chat clients and the provider-neutral voice turn.
     Chat,
+    /// Google Calendar: the push channel, its notifications, the relay.
+    Calendar,
 }
 
-pub const GROUPS: [Group; 4] = [Group::Voice, Group::Sms, Group::Widget, Group::Chat];
+pub const GROUPS: [Group; 5] = [
+    Group::Voice,
+    Group::Sms,
+    Group::Widget,
+    Group::Chat,
+    Group::Calendar,
+];
 
 /// Where Twilio's webhooks answer, and the suffix their operation ids take.
 pub const TWILIO_PREFIXES: [&str; 4] = ["/v1/twilio", "/twilio", "/v1/telephony", "/telephony"];
@@ -52,6 +60,7 @@ pub fn group_of(op: &str) -> Group {
         "twilio_voice" | "twilio_voice_gather" | "twilio_status" => Group::Voice,
         "twilio_sms" => Group::Sms,
         "widget_session" | "widget_message" | "widget_script" | "widget_demo" => Group::Widget,
+        "google_watch" | "google_push" | "google_webhook" => Group::Calendar,
         _ => Group::Chat,
     }
 }
@@ -75,6 +84,11 @@ fn handler<P: Platform>(id: &str) -> Handler<P> {
             |c| Box::pin(async move { answer(chat::client_message(c.p, c.req).await) })
         }
         "voice_turn" => |c| Box::pin(async move { answer(speech::turn(c.p, c.req).await) }),
+        "google_watch" => {
+            |c| Box::pin(async move { answer(google::hooks::watch(c.p, c.req).await) })
+        }
+        "google_push" => |c| Box::pin(google::hooks::push(c.p, c.req)),
+        "google_webhook" => |c| Box::pin(google::hooks::legacy_webhook(c.p, c.req)),
         _ => |_| Box::pin(async { Response::error(&ApiError::missing("no such route")) }),
     }
 }
@@ -213,6 +227,30 @@ pub fn infos() -> Vec<RouteInfo> {
             "voice_turn",
             "A voice turn, for any telephony",
             "Text (or base64 audio for the speech-to-text provider) in; the reply as text and SSML (and audio when the text-to-speech provider makes it) out, with whether to hang up or transfer. The first turn of a call_id greets.",
+        ),
+        info(
+            "POST",
+            "/v1/calendar/google/watch",
+            Signed,
+            "google_watch",
+            "Watch a business's Google Calendar",
+            "Creates or renews the push channel (events.watch) with an access token from the business's refresh token, after a full sync when there is no sync token yet. Answers the channel, never its token. 503 naming the setting when Google is not configured.",
+        ),
+        info(
+            "POST",
+            "/v1/calendar/google/push",
+            Public,
+            "google_push",
+            "Google Calendar push notification",
+            "The business is found by X-Goog-Channel-ID (404 if unknown) and checked with X-Goog-Channel-Token (403 if wrong). X-Goog-Resource-State sync is acknowledged; exists and not_exists pull the changes since the stored sync token (410: a full resync) and apply them to appointments and busy times. A message number not newer than the last handled is ignored.",
+        ),
+        info(
+            "POST",
+            "/v1/calendar/google/webhook",
+            Public,
+            "google_webhook",
+            "Calendar relay",
+            "The older relay: {business_id, event_id, start, end, time_zone?, status?} with Authorization: Bearer GOOGLE_WEBHOOK_SECRET moves or cancels the appointment written as that event. Times without an offset are read in time_zone, else the business's zone.",
         ),
     ]);
     out

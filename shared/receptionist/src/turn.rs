@@ -13,6 +13,7 @@ use crate::conversations::{self, Conversation};
 use crate::db;
 use crate::deliveries;
 use crate::engine::{self, Action, Booked, Channel, Context, Reply};
+use crate::google;
 use crate::notify::{self, Notice};
 use edgedesk_core::envelope::ApiError;
 use edgedesk_kernel::platform::Statement;
@@ -438,11 +439,18 @@ async fn owned<P: Platform>(
     }
 }
 
-/// After the commit: tell the owner.
+/// After the commit: the business's calendar, then the owner.
 async fn after<P: Platform>(p: &P, b: &Business, o: &Outcome, now_ms: i64) {
     let Some(action) = &o.reply.action else {
         return;
     };
+    if b.google.is_some()
+        && let Some(id) = &o.written
+    {
+        // What was booked stays booked if the calendar cannot be written
+        // now; the next full sync links or frees it.
+        let _ = write_calendar(p, b, action, id).await;
+    }
     let who = o
         .conversation
         .state
@@ -463,4 +471,43 @@ async fn after<P: Platform>(p: &P, b: &Business, o: &Outcome, now_ms: i64) {
         ),
     };
     notify::owner(p, b, &notice, now_ms).await;
+}
+
+/// Mirrors a booking, move or cancellation into the business's Google
+/// Calendar.
+async fn write_calendar<P: Platform>(
+    p: &P,
+    b: &Business,
+    action: &Action,
+    id: &str,
+) -> Result<(), ApiError> {
+    let Some(a) = appointments::get(p, id).await? else {
+        return Ok(());
+    };
+    match (action, &a.google_event_id) {
+        (Action::Book { name, phone, .. }, _) => {
+            let service = b
+                .services
+                .iter()
+                .find(|s| s.id == a.service_id)
+                .map_or(a.service_id.as_str(), |s| s.name.as_str());
+            let who = name.as_deref().unwrap_or("Customer");
+            let summary = format!("{service}: {who}");
+            let description = format!(
+                "Booked by the assistant ({}).{}",
+                a.source,
+                phone
+                    .as_deref()
+                    .map(|p| format!(" Phone: {p}"))
+                    .unwrap_or_default()
+            );
+            google::calendar::insert_event(p, b, &a, &summary, &description).await?;
+        }
+        (Action::Move { .. }, Some(event)) => {
+            google::calendar::patch_event(p, b, event, &a).await?
+        }
+        (Action::Cancel { .. }, Some(event)) => google::calendar::delete_event(p, b, event).await?,
+        _ => {}
+    }
+    Ok(())
 }

@@ -214,3 +214,14 @@ fn unreadable(field: &str) -> ApiError {
          (or without offset, read in time_zone)"
     ))
 }
+
+/// `POST /v1/calendar/google/watch` (a signed call): `{"business_id"}`.
+pub async fn watch<P: Platform>(p: &P, req: &Request) -> Result<Response, ApiError> {
+    let input = edgedesk_kernel::input::Input::body(req, &["business_id"])?;
+    let id = input.required_text("business_id", 100)?;
+    let b = business::by_id(p, &id)
+        .await?
+        .ok_or_else(|| ApiError::missing(format!("no business has the id {id}")))?;
+    let channel = super::calendar::watch(p, &b).await?;
+    Ok(Response::json(200, &channel))
+}
