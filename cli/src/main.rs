@@ -4,11 +4,13 @@
 //! edgedesk-cli invoke get_customer_usage --customer-id acme-001 --params '{"periodDays":30}'
 //! edgedesk-cli smoke
 //! edgedesk-cli load --tool calculate_health --customer-id acme-001 --concurrency 1,16,64 --seconds 20
+//! edgedesk-cli twilio sms --from +13125550147 "book a haircut tomorrow at 3"
 //! ```
 
 mod client;
 mod load;
 mod mixed;
+mod twilio;
 mod wire;
 
 use clap::{Parser, Subcommand};
@@ -68,6 +70,15 @@ enum Command {
     Load(load::LoadArgs),
     /// Mixed load over every kind of request, counting what was acknowledged.
     Mixed(mixed::MixedArgs),
+    /// Play Twilio: send a text to a business, signed as Twilio signs it.
+    #[command(subcommand)]
+    Twilio(twilio::TwilioCommand),
+    /// Writes the receptionist's demo business as SQL, its appointments on
+    /// the next open days. It empties the receptionist tables first.
+    ReceptionistSample {
+        /// Where to write it.
+        out: std::path::PathBuf,
+    },
     /// Writes the support sample dataset as SQL, dated from now, for
     /// `wrangler d1 execute --file` or `spin up --sqlite @file`. It empties
     /// the support tables first.
@@ -125,11 +136,12 @@ fn main() -> ExitCode {
         Command::Smoke { customer_id } => smoke(&client, &customer_id),
         Command::Load(args) => load::run(&cli.url, &secret, &args),
         Command::Mixed(args) => mixed::run(&cli.url, &secret, &args),
+        Command::Twilio(command) => twilio::run(&cli.url, &command),
+        Command::ReceptionistSample { out } => {
+            write_sql(&out, edgedesk_receptionist::sample::sql(now_ms()))
+        }
         Command::SupportSample { out, tickets } => {
-            let now = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_millis() as i64)
-                .unwrap_or(0);
+            let now = now_ms();
             // The sample replaces what the tables held: loading it again
             // (after a new migration, say) starts over rather than failing.
             let mut sql = vec![edgedesk_support::sample::CLEAR.to_string()];
@@ -138,13 +150,24 @@ fn main() -> ExitCode {
                     .iter()
                     .map(edgedesk_support::sample::to_sql),
             );
-            match std::fs::write(&out, sql.join("\n") + "\n") {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(e) => {
-                    eprintln!("{}: {e}", out.display());
-                    ExitCode::FAILURE
-                }
-            }
+            write_sql(&out, sql.join("\n") + "\n")
+        }
+    }
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+fn write_sql(out: &std::path::Path, sql: String) -> ExitCode {
+    match std::fs::write(out, sql) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("{}: {e}", out.display());
+            ExitCode::FAILURE
         }
     }
 }

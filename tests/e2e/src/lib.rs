@@ -7,6 +7,7 @@ pub mod in_process;
 pub mod mock_google;
 pub mod mock_llm;
 pub mod mock_quimbi;
+pub mod receptionist;
 pub mod support;
 
 use edgedesk_core::signing::{Target, sign_call, sign_call_v1};

@@ -112,6 +112,16 @@ impl MockGoogle {
         self.with(|s| s.get(calendar, id))
     }
 
+    /// Every event on `calendar`, cancelled ones included.
+    pub fn events(&self, calendar: &str) -> Vec<Value> {
+        self.with(|s| {
+            s.events
+                .get(calendar)
+                .map(|m| m.values().map(|(_, e)| e.clone()).collect())
+                .unwrap_or_default()
+        })
+    }
+
     /// Caps every page of a list at `n` events.
     pub fn set_page_size(&self, n: usize) {
         self.with(|s| s.page_size = n.max(1));

@@ -115,10 +115,36 @@ fn shared_cases_pass_on_workerd() {
         support_sql.to_str().unwrap(),
     ]);
     run(support, "loading the support dataset");
+    // The receptionist's demo salon, connected to the Google stand-in.
+    let receptionist_sql = root.join("target/e2e-receptionist.sql");
+    std::fs::write(
+        &receptionist_sql,
+        edgedesk_e2e::receptionist::sample_sql(edgedesk_e2e::Http::new("").now_ms()),
+    )
+    .unwrap();
+    let mut receptionist = wrangler(&root);
+    receptionist.args([
+        "d1",
+        "execute",
+        "edgedesk-receptionist",
+        "--local",
+        "--persist-to",
+        &state_arg,
+        "--file",
+        receptionist_sql.to_str().unwrap(),
+    ]);
+    run(receptionist, "loading the receptionist's demo business");
 
     let llm = mock_llm::start();
     let quimbi = edgedesk_e2e::mock_quimbi::start();
+    let twilio = edgedesk_e2e::receptionist::start_twilio();
+    let google = edgedesk_e2e::mock_google::start();
     let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let receptionist_vars: Vec<String> = edgedesk_e2e::receptionist::vars(&base, &twilio, &google)
+        .into_iter()
+        .flat_map(|(k, v)| ["--var".to_string(), format!("{k}:{v}")])
+        .collect();
     let mut dev = wrangler(&root);
     dev.args([
         "dev",
@@ -151,12 +177,12 @@ fn shared_cases_pass_on_workerd() {
         "--var",
         "QUIMBI_TIMEOUT_MS:1000",
     ])
+    .args(&receptionist_vars)
     .stdin(Stdio::null())
     .stdout(Stdio::null())
     .stderr(Stdio::null());
     let _server = Server(dev.spawn().expect("start wrangler dev"));
 
-    let base = format!("http://127.0.0.1:{port}");
     let http = Http::new(&base);
     let started = Instant::now();
     loop {
@@ -203,6 +229,12 @@ fn shared_cases_pass_on_workerd() {
     edgedesk_e2e::support::scenario(&http);
     edgedesk_e2e::mock_quimbi::check_ai_path(&http, &|id| quimbi.calls(id));
     concurrent_writes_lose_nothing(&http, &root, &state_arg);
+
+    // The receptionist: texts, calls and the widget, deliveries acted on
+    // once, channels racing, and Google Calendar both ways.
+    let count = |sql: &str| d1_count(&state, "businesses", sql);
+    edgedesk_e2e::receptionist::scenario(&http, &base, &count, &twilio);
+    edgedesk_e2e::receptionist::calendar_both_ways(&http, &base, "dev-secret", &count, &google);
 
     // The LLM path on the real runtime: outbound fetch, KV cache, fallback, time-out.
     mock_llm::check_llm_path(&http, "dev-secret", &llm);
@@ -334,4 +366,37 @@ fn concurrent_writes_lose_nothing(http: &Http, root: &Path, state: &str) {
     let out = count.output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("\"n\": 1"), "{text}");
+}
+
+/// One integer from the local D1 database that has `table`, read straight
+/// from the file workerd keeps it in (a reader beside the writer, as SQLite
+/// allows).
+fn d1_count(state: &Path, table: &str, sql: &str) -> i64 {
+    let dir = state.join("v3/d1/miniflare-D1DatabaseObject");
+    for entry in std::fs::read_dir(&dir).expect("the local D1 files") {
+        let path = entry.unwrap().path();
+        if path.extension().and_then(|e| e.to_str()) != Some("sqlite")
+            || path.file_name().and_then(|n| n.to_str()) == Some("metadata.sqlite")
+        {
+            continue;
+        }
+        let db = rusqlite::Connection::open_with_flags(
+            &path,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+        )
+        .expect("open a local D1 file");
+        let has: bool = db
+            .query_row(
+                "SELECT COUNT(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = ?1",
+                [table],
+                |r| r.get(0),
+            )
+            .unwrap_or(false);
+        if has {
+            return db
+                .query_row(sql, [], |r| r.get(0))
+                .unwrap_or_else(|e| panic!("{sql}: {e}"));
+        }
+    }
+    panic!("no local D1 database has the table {table}");
 }

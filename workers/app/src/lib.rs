@@ -17,6 +17,8 @@ pub fn routes<P: Platform>() -> Routes<P> {
     let app = app
         .with(edgedesk_support::routes::routes())
         .documented(edgedesk_support::OPENAPI);
+    #[cfg(feature = "receptionist")]
+    let app = app.with(edgedesk_receptionist::routes::routes());
     app
 }
 
@@ -60,5 +62,7 @@ pub fn description<P: Platform>() -> Routes<P> {
     let app = app
         .describing(edgedesk_support::routes::infos())
         .documented(edgedesk_support::OPENAPI);
+    #[cfg(feature = "receptionist")]
+    let app = app.describing(edgedesk_receptionist::routes::infos());
     app
 }
