@@ -102,6 +102,8 @@ pub struct State {
     pub offered: Vec<i64>,
     /// The time chosen.
     pub start: Option<i64>,
+    /// Any time will do: the soonest free ones are offered.
+    pub soonest: bool,
     pub name: Option<String>,
     pub phone: Option<String>,
     /// The appointment being moved or cancelled.
@@ -439,6 +441,9 @@ fn take_details(state: &mut State, text: &str, ctx: &Context<'_>) {
         state.time = when.time;
         state.part = when.part.map(Part::from);
         state.start = None;
+        state.soonest = false;
+    } else if wants_soonest(text) {
+        state.soonest = true;
     }
     if let Some(name) = words::name(text, false) {
         state.name = Some(name);
@@ -503,7 +508,7 @@ fn next_for_booking(state: &mut State, ctx: &Context<'_>) -> Reply {
 /// time when it is free, else up to [`OFFER`] nearby ones. Asks when, if
 /// nothing about when is known yet.
 fn find_slots(state: &mut State, ctx: &Context<'_>) -> Reply {
-    offer(state, ctx, true)
+    offer(state, ctx, !state.soonest)
 }
 
 /// As [`find_slots`]; `ask` false offers the soonest times when nothing

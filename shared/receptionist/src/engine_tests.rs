@@ -245,6 +245,16 @@ fn booked(t: &Talk, id: &str, d: u32, h: u32) -> Booked {
 }
 
 #[test]
+fn soonest_in_the_first_words_offers_at_once() {
+    let mut t = Talk::new(Channel::Voice);
+    let r = t.say("I'd like to book a massage, whenever is soonest");
+    assert_eq!(t.state.stage, Stage::Service, "{}", r.text);
+    let r = t.say("a beard trim");
+    assert_eq!(t.state.stage, Stage::Slot, "{}", r.text);
+    assert_eq!(t.state.offered[0], local(&t.b, 2026, 11, 23, 10, 30));
+}
+
+#[test]
 fn cancelling_looks_the_caller_up_and_confirms() {
     let mut t = Talk::new(Channel::Sms);
     t.upcoming = vec![booked(&t, "apt-1", 25, 11)];

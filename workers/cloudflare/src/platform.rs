@@ -211,10 +211,13 @@ impl HttpClient for CloudflarePlatform {
         }
         let mut init = RequestInit::new();
         init.with_method(Method::from(request.method.to_string()))
-            .with_headers(headers)
-            .with_body(Some(JsValue::from_str(&String::from_utf8_lossy(
+            .with_headers(headers);
+        // fetch refuses a GET or HEAD with a body, even an empty one.
+        if !request.body.is_empty() {
+            init.with_body(Some(JsValue::from_str(&String::from_utf8_lossy(
                 &request.body,
             ))));
+        }
         let req = worker::Request::new_with_init(&request.url, &init)
             .map_err(|e| fault("outbound request", e))?;
         let mut res = Fetch::Request(req)
