@@ -212,15 +212,33 @@ impl Fragment {
         self
     }
 
-    /// Documents the query parameters of operation `id` (OpenAPI
-    /// parameter objects), after [`Fragment::operation`].
+    /// Documents the query and header parameters of operation `id`
+    /// (OpenAPI parameter objects), after [`Fragment::operation`].
     pub fn parameters(&mut self, id: &str, parameters: Value) -> &mut Self {
-        let op = self
-            .operations
-            .get_mut(id)
-            .unwrap_or_else(|| panic!("operation {id} is not documented yet"));
-        op["parameters"] = parameters;
+        self.documented(id)["parameters"] = parameters;
         self
+    }
+
+    /// Documents the body of operation `id` in a media type other than
+    /// JSON (a form post, say) with its schema and an example, after
+    /// [`Fragment::operation`]; it replaces any body documented before.
+    pub fn request_body(
+        &mut self,
+        id: &str,
+        content_type: &str,
+        schema: Value,
+        example: Value,
+    ) -> &mut Self {
+        self.documented(id)["requestBody"] = json!({"required": true, "content": {
+            content_type: {"schema": schema, "example": example},
+        }});
+        self
+    }
+
+    fn documented(&mut self, id: &str) -> &mut Value {
+        self.operations
+            .get_mut(id)
+            .unwrap_or_else(|| panic!("operation {id} is not documented yet"))
     }
 
     /// The fragment, with every schema it referenced.
@@ -321,5 +339,51 @@ fn inline_at(schema: &Value, schemas: &Value, depth: u8) -> Value {
             Value::Array(a.iter().map(|v| inline_at(v, schemas, depth + 1)).collect())
         }
         other => other.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_body_of_another_media_type_and_header_parameters_are_documented() {
+        let mut f = Fragment::new("example");
+        let answer = || Answer {
+            status: 200,
+            description: "TwiML",
+            content_type: "text/xml",
+            schema: Some(json!({"type": "string"})),
+            example: Some("<Response/>".into()),
+        };
+        let form = json!({"type": "object", "properties": {"To": {"type": "string"}}});
+        let header = json!([{"name": "X-Twilio-Signature", "in": "header", "required": true,
+                             "schema": {"type": "string"}}]);
+        f.operation("hook", None, answer())
+            .request_body(
+                "hook",
+                "application/x-www-form-urlencoded",
+                form.clone(),
+                json!({"To": "+15005550006"}),
+            )
+            .parameters("hook", header.clone());
+        // A JSON operation comes out as before.
+        f.operation("plain", Some((json!({}), json!({}))), answer());
+        let out = f.finish();
+        let hook = &out["operations"]["hook"];
+        assert_eq!(
+            hook["requestBody"],
+            json!({"required": true, "content": {"application/x-www-form-urlencoded": {
+                "schema": form, "example": {"To": "+15005550006"}}}})
+        );
+        assert_eq!(hook["parameters"], header);
+        assert_eq!(
+            hook["responses"]["200"]["content"]["text/xml"]["example"],
+            "<Response/>"
+        );
+        assert_eq!(
+            out["operations"]["plain"]["requestBody"],
+            json!({"required": true, "content": {"application/json": {"schema": {}, "example": {}}}})
+        );
     }
 }

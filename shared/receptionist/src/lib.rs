@@ -21,6 +21,7 @@ pub mod google;
 pub mod hours;
 pub mod model;
 pub mod notify;
+pub mod openapi;
 pub mod phrases;
 pub mod routes;
 pub mod sample;
@@ -44,3 +45,7 @@ pub static PRODUCT: Product = Product {
         sqlite_label: "receptionist",
     }),
 };
+
+/// The product's part of the API description, generated from its routes
+/// and types by its tests (`UPDATE_OPENAPI=1` rewrites it).
+pub const OPENAPI: &str = include_str!("../openapi.json");

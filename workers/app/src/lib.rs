@@ -18,7 +18,9 @@ pub fn routes<P: Platform>() -> Routes<P> {
         .with(edgedesk_support::routes::routes())
         .documented(edgedesk_support::OPENAPI);
     #[cfg(feature = "receptionist")]
-    let app = app.with(edgedesk_receptionist::routes::routes());
+    let app = app
+        .with(edgedesk_receptionist::routes::routes())
+        .documented(edgedesk_receptionist::OPENAPI);
     app
 }
 
@@ -63,6 +65,8 @@ pub fn description<P: Platform>() -> Routes<P> {
         .describing(edgedesk_support::routes::infos())
         .documented(edgedesk_support::OPENAPI);
     #[cfg(feature = "receptionist")]
-    let app = app.describing(edgedesk_receptionist::routes::infos());
+    let app = app
+        .describing(edgedesk_receptionist::routes::infos())
+        .documented(edgedesk_receptionist::OPENAPI);
     app
 }

@@ -7,6 +7,7 @@ use super::{EXTENDED_PROPERTY, sync};
 use crate::appointments::{self, Appointment};
 use crate::business::Business;
 use crate::db;
+use crate::model::{PreviousChannel, WatchAnswer};
 use edgedesk_core::envelope::ApiError;
 use edgedesk_core::zone;
 use edgedesk_kernel::Platform;
@@ -126,7 +127,7 @@ pub async fn watch<P: Platform>(p: &P, b: &Business) -> Result<Value, ApiError> 
         ],
     )
     .await?;
-    let mut stopped = Value::Null;
+    let mut previous = None;
     if let (Some(old), Some(old_resource)) = (&link.channel_id, &link.resource_id) {
         let body = json!({"id": old, "resourceId": old_resource});
         let url = format!("{}/channels/stop", s.api);
@@ -134,16 +135,20 @@ pub async fn watch<P: Platform>(p: &P, b: &Business) -> Result<Value, ApiError> 
             client::call(p, &s, b, "POST", url, Some(&body)).await,
             Ok(r) if (200..300).contains(&r.status) || r.status == 404
         );
-        stopped = json!({"channel_id": old, "stopped": ok});
+        previous = Some(PreviousChannel {
+            channel_id: old.clone(),
+            stopped: ok,
+        });
     }
-    Ok(json!({
-        "channel_id": id,
-        "resource_id": resource_id,
-        "address": address,
-        "expiration": expiration,
-        "expires_at": expiration.map(format_utc),
-        "previous": stopped,
-    }))
+    let answer = WatchAnswer {
+        channel_id: id,
+        resource_id,
+        address,
+        expiration,
+        expires_at: expiration.map(format_utc),
+        previous,
+    };
+    Ok(serde_json::to_value(&answer).unwrap_or_default())
 }
 
 /// The event id written for an appointment: its id in hex, which is

@@ -6,11 +6,12 @@ use super::times;
 use crate::appointments;
 use crate::business::{self, Business};
 use crate::db;
+use crate::model::{PushAnswer, RelayAnswer};
 use edgedesk_core::envelope::{ApiError, ErrorCode};
 use edgedesk_core::zone::Zone;
 use edgedesk_kernel::platform::Platform;
 use edgedesk_kernel::{Request, Response, bearer, config};
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 use subtle::ConstantTimeEq;
 
 fn same_secret(given: &str, expected: &str) -> bool {
@@ -58,7 +59,14 @@ async fn push_inner<P: Platform>(p: &P, req: &Request) -> Result<Value, ApiError
         ));
     }
     match req.header("x-goog-resource-state").map(str::trim) {
-        Some("sync") => return Ok(json!({"state": "sync", "synced": false})),
+        Some("sync") => {
+            return Ok(pushed(PushAnswer {
+                state: "sync".into(),
+                synced: false,
+                ignored: None,
+                summary: None,
+            }));
+        }
         Some("exists" | "not_exists") => {}
         _ => {
             return Err(ApiError::invalid(
@@ -78,14 +86,19 @@ async fn push_inner<P: Platform>(p: &P, req: &Request) -> Result<Value, ApiError
     )
     .await?;
     if advanced == 0 {
-        return Ok(json!({"state": "exists", "synced": false, "ignored": true}));
+        return Ok(pushed(PushAnswer {
+            state: "exists".into(),
+            synced: false,
+            ignored: Some(true),
+            summary: None,
+        }));
     }
     match sync::sync(p, &b).await {
-        Ok(summary) => Ok(json!({
-            "state": "exists",
-            "synced": true,
-            "ignored": false,
-            "summary": summary,
+        Ok(summary) => Ok(pushed(PushAnswer {
+            state: "exists".into(),
+            synced: true,
+            ignored: Some(false),
+            summary: Some(summary),
         })),
         Err(e) => {
             let _ = db::execute(
@@ -195,13 +208,18 @@ async fn legacy_inner<P: Platform>(p: &P, req: &Request) -> Result<Value, ApiErr
         .ok_or_else(|| ApiError::missing(format!("no appointment has the event {event_id}")))?;
     let done = apply_one(p, &b, &a, change).await?;
     let now = appointments::get(p, &a.id).await?.unwrap_or(a);
-    Ok(json!({
-        "appointment_id": now.id,
-        "result": done,
-        "status": now.status,
-        "start": times::format_utc(now.start_at),
-        "end": times::format_utc(now.end_at),
-    }))
+    let answer = RelayAnswer {
+        start: times::format_utc(now.start_at),
+        end: times::format_utc(now.end_at),
+        appointment_id: now.id,
+        result: done.into(),
+        status: now.status,
+    };
+    Ok(serde_json::to_value(&answer).unwrap_or_default())
+}
+
+fn pushed(answer: PushAnswer) -> Value {
+    serde_json::to_value(&answer).unwrap_or_default()
 }
 
 fn parse_time(s: &str) -> Result<times::DateTime, ()> {

@@ -11,7 +11,8 @@ use crate::db::{self, Cols};
 use edgedesk_core::envelope::ApiError;
 use edgedesk_kernel::Platform;
 use edgedesk_kernel::platform::{SqlValue, Statement};
-use serde::Serialize;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
 
@@ -24,7 +25,7 @@ pub const FULL_SYNC_BACK_MS: i64 = 24 * 3600 * 1000;
 pub const MAX_PAGES: u32 = 200;
 
 /// What one sync did.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct SyncSummary {
     /// A full list (no sync token, or Google's 410) rather than changes.
     pub full: bool,
