@@ -29,7 +29,43 @@ EXPLAINED_FOR = {
         "deletes the example message's ticket before this operation runs; deleting a message is "
         "tested in shared/support/tests/roles.rs and its documented example "
         "(shared/support/tests/openapi.rs)",
+    # The order Schemathesis runs operations in follows the whole document:
+    # with the receptionist's operations in it, DELETE /api/tickets/{id}
+    # (given every `id` example, tkt-0004 among them) runs first.
+    ("PATCH", "/api/tickets/{id}/messages/{msg_id}", "200"):
+        "DELETE /api/tickets/{id} may run first and delete the example message's ticket; "
+        "editing a message is tested in shared/support/tests/roles.rs and its documented example "
+        "(shared/support/tests/openapi.rs)",
+    ("POST", "/api/tickets/{id}/transfer", "201"):
+        "DELETE /api/tickets/{id} may run first and delete the example's ticket (tkt-0004), and "
+        "assignments change it; transferring is tested in shared/support/tests/flows.rs and its "
+        "documented example (shared/support/tests/openapi.rs)",
+    ("POST", "/v1/widget/message", "200"):
+        "a widget session lives in the deployment's database and Schemathesis draws session ids "
+        "(404) unless its stateful phase carries one over from POST /v1/widget/session; chatting is tested in shared/receptionist/tests/flows.rs, on workerd "
+        "(tests/e2e/src/receptionist.rs) and by the documented example "
+        "(shared/receptionist/tests/openapi.rs)",
+    ("POST", "/v1/calendar/google/watch", "200"):
+        "the fuzzed deployment connects no business to Google Calendar (503); watching is tested "
+        "against Google's JSON in shared/receptionist/src/google/tests.rs and through a Google "
+        "stand-in on workerd (tests/e2e/src/receptionist.rs)",
+    ("POST", "/v1/calendar/google/push", "200"):
+        "no push channel exists on the fuzzed deployment, so every notification is 404; "
+        "notifications are tested in shared/receptionist/src/google/tests.rs and on workerd",
+    ("POST", "/v1/calendar/google/webhook", "200"):
+        "the relay's secret is not in the document, so every call is 401; the relay is tested in "
+        "shared/receptionist/src/google/tests.rs and by the documented example",
 }
+
+# Twilio's webhooks, under each of their prefixes: Schemathesis cannot sign
+# them with the business's Twilio auth token, so each call is 403.
+for _prefix in ("/v1/twilio", "/twilio", "/v1/telephony", "/telephony"):
+    for _hook in ("voice", "voice/gather", "status", "sms"):
+        EXPLAINED_FOR[("POST", f"{_prefix}/{_hook}", "200")] = (
+            "Twilio's signature (X-Twilio-Signature) cannot be made by Schemathesis: 403; signed "
+            "calls are tested in shared/receptionist/tests/flows.rs, on workerd "
+            "(tests/e2e/src/receptionist.rs) and by the documented example "
+            "(shared/receptionist/tests/openapi.rs)")
 
 
 def main():

@@ -31,6 +31,9 @@ node scripts/seed-local.mjs "$OUT/state" sample_data tests/fixtures >/dev/null
 cargo run -q -p edgedesk-cli -- support-sample "$OUT/support.sql"
 CI=true "$NODE_BIN/wrangler" d1 execute edgedesk-support --local --persist-to "$OUT/state" --file "$OUT/support.sql" >/dev/null
 SESSION_KEY=api-fuzz-session-key
+# The receptionist's demo salon: its number, widget and appointments.
+cargo run -q -p edgedesk-cli -- receptionist-sample "$OUT/receptionist.sql"
+CI=true "$NODE_BIN/wrangler" d1 execute edgedesk-receptionist --local --persist-to "$OUT/state" --file "$OUT/receptionist.sql" >/dev/null
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 # The intelligence service the support AI routes call.
@@ -38,14 +41,19 @@ python3 tests/api/intelligence_stand_in.py "$OUT/intelligence.port" &
 STAND_IN=$!
 while [ ! -s "$OUT/intelligence.port" ]; do sleep 0.1; done
 PORT=$(free_port)
+BASE=http://127.0.0.1:$PORT
+# The receptionist's settings: the salon's Twilio auth token (Schemathesis
+# cannot sign Twilio's webhooks with it, so they answer 403) and the Google
+# Calendar relay's secret (it sends none, so the relay answers 401).
 "$NODE_BIN/wrangler" dev --local --ip 127.0.0.1 --port "$PORT" --inspector-port "$(free_port)" \
   --persist-to "$OUT/state" --show-interactive-dev-session=false \
   --var HMAC_SECRET:dev-secret --var ALLOWED_ORIGIN:http://localhost:3000 \
   --var "SECRET_KEY:$SESSION_KEY" --var "QUIMBI_BASE_URL:http://127.0.0.1:$(cat "$OUT/intelligence.port")" \
-  --var QUIMBI_API_KEY:api-fuzz-key >"$OUT/wrangler.log" 2>&1 &
+  --var QUIMBI_API_KEY:api-fuzz-key \
+  --var TWILIO_AUTH_TOKEN:api-fuzz-twilio-token --var "PUBLIC_BASE_URL:$BASE" \
+  --var GOOGLE_WEBHOOK_SECRET:api-fuzz-relay-secret >"$OUT/wrangler.log" 2>&1 &
 SERVER=$!
 trap 'kill -INT $SERVER 2>/dev/null || true; wait $SERVER 2>/dev/null || true; kill $STAND_IN 2>/dev/null || true' EXIT
-BASE=http://127.0.0.1:$PORT
 # Waits for the Worker, then keeps the document it serves (python3 rather
 # than curl, which a fresh machine may lack).
 python3 - "$BASE" "$OUT/openapi.json" <<'PY'

@@ -235,6 +235,16 @@ impl Fragment {
         self
     }
 
+    /// Marks the body of operation `id` as one that may be left out (every
+    /// field optional, an empty body read as none), after its body is
+    /// documented.
+    pub fn optional_body(&mut self, id: &str) -> &mut Self {
+        let body = &mut self.documented(id)["requestBody"];
+        assert!(body.is_object(), "operation {id} documents no body");
+        body["required"] = false.into();
+        self
+    }
+
     fn documented(&mut self, id: &str) -> &mut Value {
         self.operations
             .get_mut(id)
@@ -369,6 +379,8 @@ mod tests {
             .parameters("hook", header.clone());
         // A JSON operation comes out as before.
         f.operation("plain", Some((json!({}), json!({}))), answer());
+        f.operation("optional", Some((json!({}), json!({}))), answer())
+            .optional_body("optional");
         let out = f.finish();
         let hook = &out["operations"]["hook"];
         assert_eq!(
@@ -384,6 +396,10 @@ mod tests {
         assert_eq!(
             out["operations"]["plain"]["requestBody"],
             json!({"required": true, "content": {"application/json": {"schema": {}, "example": {}}}})
+        );
+        assert_eq!(
+            out["operations"]["optional"]["requestBody"]["required"],
+            false
         );
     }
 }

@@ -253,14 +253,14 @@ fn parameters(op: &str, e: &Example) -> Vec<Value> {
                 "X-Business-ID",
                 false,
                 "The business, by id; or name it by its widget token.",
-                json!({"type": "string", "maxLength": 100}),
+                text(),
                 sample::BUSINESS,
             ),
             header(
                 "X-Widget-Token",
                 false,
                 "The business's widget token (or `widget_token` in the body); it wins over X-Business-ID.",
-                json!({"type": "string", "maxLength": 200}),
+                text(),
                 sample::WIDGET_TOKEN,
             ),
         ]
@@ -295,8 +295,8 @@ fn parameters(op: &str, e: &Example) -> Vec<Value> {
         "widget_session" | "widget_message" => widget(),
         "widget_demo" => vec![query(
             "business",
-            "The business whose widget the page shows (letters, digits, - and _; default demo-salon).",
-            json!({"type": "string", "maxLength": 64}),
+            "The business whose widget the page shows: at most 64 letters, digits, - and _; anything else shows demo-salon's.",
+            text(),
             Some(sample::BUSINESS),
         )],
         "google_push" => vec![
@@ -448,6 +448,10 @@ pub fn fragment(run: &mut Run<'_>) -> Value {
         );
         if let (true, Some(schema)) = (shape.form, shape.request) {
             f.request_body(op, "application/x-www-form-urlencoded", schema, example);
+        }
+        if op == "widget_session" {
+            // Starting a chat needs no body when a header names the business.
+            f.optional_body(op);
         }
         let parameters = parameters(op, &e);
         if !parameters.is_empty() {

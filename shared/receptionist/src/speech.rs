@@ -107,6 +107,8 @@ pub async fn turn<P: Platform>(p: &P, req: &Request) -> Result<Response, ApiErro
         })?),
         None => None,
     };
+    // Every field is checked, even those a turn with text does not use.
+    let audio_type = input.text("audio_type", 100)?;
     let heard = match (
         input.text("text", crate::chat::MAX_TEXT)?,
         input.text("audio", 1_000_000)?,
@@ -116,9 +118,7 @@ pub async fn turn<P: Platform>(p: &P, req: &Request) -> Result<Response, ApiErro
             let bytes = STANDARD
                 .decode(a.as_bytes())
                 .map_err(|_| ApiError::unprocessable("audio must be base64"))?;
-            let kind = input
-                .text("audio_type", 100)?
-                .unwrap_or_else(|| "audio/wav".into());
+            let kind = audio_type.unwrap_or_else(|| "audio/wav".into());
             speech.transcribe(&bytes, &kind)?
         }
         (None, None) => String::new(),
@@ -142,4 +142,52 @@ pub async fn turn<P: Platform>(p: &P, req: &Request) -> Result<Response, ApiErro
         }
         None => turn::open(p, &b, inbound, &render).await?.2,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sample;
+    use edgedesk_kernel::testing::TestPlatform;
+    use futures::executor::block_on;
+    use serde_json::{Value, json};
+
+    fn salon() -> TestPlatform {
+        let p = TestPlatform::new().scoped(&crate::PRODUCT);
+        let sql = sample::sql(p.now.get());
+        p.with_db(|c| c.execute_batch(&sql)).unwrap().unwrap();
+        p
+    }
+
+    fn say(p: &TestPlatform, body: Value) -> Result<Value, ApiError> {
+        let req = Request::new("POST", "/v1/voice/turn").with_body(body.to_string());
+        let res = block_on(turn(p, &req))?;
+        Ok(serde_json::from_slice(&res.body).unwrap())
+    }
+
+    #[test]
+    fn a_turn_reads_text_or_plain_text_audio_and_checks_every_field() {
+        let p = salon();
+        let call = |extra: Value| {
+            let mut body = json!({"business_id": sample::BUSINESS, "call_id": "call-1"});
+            body.as_object_mut()
+                .unwrap()
+                .extend(extra.as_object().unwrap().clone());
+            body
+        };
+        let greeting = say(&p, call(json!({"text": ""}))).unwrap();
+        assert!(greeting["reply"].as_str().unwrap().contains("Demo Salon"));
+        let heard = say(
+            &p,
+            call(json!({"audio": STANDARD.encode("what are your hours"), "audio_type": "text/plain"})),
+        )
+        .unwrap();
+        assert_eq!(heard["heard"], "what are your hours");
+        // A field a turn with text does not use is still checked.
+        let err = say(&p, call(json!({"text": "hi", "audio_type": {}}))).unwrap_err();
+        assert_eq!(err.status(), 422);
+        // Audio no provider here can read: 503 naming what is missing.
+        let err = say(&p, call(json!({"audio": STANDARD.encode("RIFF")}))).unwrap_err();
+        assert_eq!(err.status(), 503);
+    }
 }
