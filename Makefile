@@ -177,7 +177,7 @@ smoke:
 ## them for the fuzz build alone.
 FUZZ_SECONDS ?= 30
 FUZZ_TARGETS := signed_headers tool_request stored_documents health_weights routing routes \
-	session_tokens business_hours support_queries day_time_phrases
+	session_tokens business_hours support_queries day_time_phrases twilio_webhooks google_notifications
 fuzz:
 	@command -v cargo-fuzz >/dev/null || $(INSTALL) cargo-fuzz --version 0.13.2 --locked
 	cd fuzz && ./seed-corpus.sh
