@@ -376,6 +376,11 @@ fn start_intent(state: &mut State, intent: Intent, text: &str, ctx: &Context<'_>
     match intent {
         Intent::Book => {
             take_details(state, text, ctx);
+            // "A blowout, whenever is soonest": the soonest times, rather
+            // than asking when.
+            if wants_soonest(text) && service(state, ctx).is_some() {
+                return offer(state, ctx, false);
+            }
             next_for_booking(state, ctx)
         }
         Intent::Cancel | Intent::Reschedule => find_appointment(state, text, ctx),
