@@ -78,7 +78,7 @@ worker-sizes: tools
 		printf '%-10s %9d B raw %9d B gzip\n' $$set $$(stat -c %s $$wasm) $$(gzip -9c $$wasm | wc -c); \
 	done
 
-## The Spin components (one per tool, plus the catalogue), as `spin build` builds them.
+## The Spin components (one per tool or route group, the API description and the catalogue), as `spin build` builds them.
 spin-build: tools
 	cd workers/spin && $(LINTED) cargo build --target wasm32-wasip2 --release --workspace
 

@@ -233,6 +233,15 @@ fn a_booking_without_a_time_asks_and_then_offers_the_soonest() {
     assert_eq!(t.state.offered[0], local(&t.b, 2026, 11, 23, 10, 30));
 }
 
+#[test]
+fn a_service_and_soonest_in_one_breath_offers_the_soonest() {
+    let mut t = Talk::new(Channel::Voice);
+    let r = t.say("I'd like a beard trim, whenever is soonest");
+    assert_eq!(t.state.stage, Stage::Slot, "{}", r.text);
+    assert!(r.text.starts_with("I have "), "{}", r.text);
+    assert_eq!(t.state.offered[0], local(&t.b, 2026, 11, 23, 10, 30));
+}
+
 fn booked(t: &Talk, id: &str, d: u32, h: u32) -> Booked {
     let start = local(&t.b, 2026, 11, d, h, 0);
     Booked {
