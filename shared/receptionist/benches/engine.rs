@@ -75,6 +75,7 @@ fn bench(c: &mut Criterion) {
         known_name: None,
         upcoming: &[],
         upcoming_of: Some("+13125550147"),
+        hint: None,
     };
     c.bench_function("receptionist_engine/booking_by_text_5_turns", |bench| {
         bench.iter(|| {

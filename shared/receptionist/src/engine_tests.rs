@@ -89,6 +89,7 @@ impl Talk {
                 known_name: None,
                 upcoming: &self.upcoming,
                 upcoming_of: upcoming_of.as_deref(),
+                hint: None,
             };
             let before = self.state.clone();
             let reply = step(&mut self.state, text, &ctx);
@@ -418,6 +419,7 @@ fn a_taken_slot_is_offered_again() {
         known_name: None,
         upcoming: &[],
         upcoming_of: None,
+        hint: None,
     };
     let r = slot_taken(&mut t.state, &ctx);
     assert!(

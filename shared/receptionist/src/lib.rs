@@ -13,6 +13,7 @@ pub mod appointments;
 pub mod availability;
 pub mod business;
 pub mod chat;
+pub mod classify;
 pub mod contacts;
 pub mod conversations;
 pub mod deliveries;

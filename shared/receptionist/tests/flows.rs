@@ -510,3 +510,77 @@ fn bookings_are_written_to_a_connected_google_calendar() {
         1
     );
 }
+
+#[test]
+fn an_llm_may_read_what_keywords_miss_but_never_writes() {
+    let s = Salon::new();
+    // Without an LLM, words the engine does not know are not understood.
+    let r = s.sms("SM1", "I fancy getting my locks sorted");
+    assert!(
+        body(&r).contains("Sorry, I didn&apos;t get that."),
+        "{}",
+        body(&r)
+    );
+    s.p.set_var("LLM_API_URL", "https://llm.test/v1/chat/completions");
+    s.p.on_http(|req| {
+        let (status, body) = if req.url.contains("llm.test") {
+            let sent: Value = serde_json::from_slice(&req.body).unwrap();
+            let message = sent["messages"][1]["content"].as_str().unwrap().to_string();
+            let intent = if message.contains("locks") {
+                "book"
+            } else if message.contains("scrap") {
+                "cancel"
+            } else {
+                "none"
+            };
+            let content = json!({"intent": intent}).to_string();
+            (
+                200,
+                json!({"choices": [{"message": {"role": "assistant", "content": content}}]})
+                    .to_string(),
+            )
+        } else {
+            (201, r#"{"sid": "SM1"}"#.to_string())
+        };
+        Some(Ok(OutboundResponse {
+            status,
+            body: body.into_bytes(),
+        }))
+    });
+    let r = s.sms("SM2", "I fancy getting my locks sorted");
+    assert!(
+        body(&r).contains("Which service would you like?"),
+        "{}",
+        body(&r)
+    );
+    // A cancellation read by the model is still looked up and read back.
+    s.sms("SM3", "a haircut tomorrow at 4");
+    s.sms("SM4", "Ana");
+    s.sms("SM5", "yes");
+    let r = s.sms("SM6", "please scrap the thing I made");
+    assert!(
+        body(&r).contains("Cancel your Haircut on Monday, November 23 at 4:00 PM?"),
+        "{}",
+        body(&r)
+    );
+    assert_eq!(
+        s.count("SELECT COUNT(*) FROM appointments WHERE status = 'cancelled'"),
+        0
+    );
+    assert!(body(&s.sms("SM7", "no")).contains("left your appointment as it is"));
+    // The model's "none" leaves the engine's own answer.
+    let r = s.sms("SM8", "purple monkey dishwasher");
+    assert!(
+        body(&r).contains("Sorry, I didn&apos;t get that."),
+        "{}",
+        body(&r)
+    );
+    // It is asked only when the engine's own reading finds nothing.
+    let asked =
+        s.p.http_calls
+            .borrow()
+            .iter()
+            .filter(|c| c.url.contains("llm.test"))
+            .count();
+    assert_eq!(asked, 3);
+}
