@@ -584,3 +584,120 @@ fn an_llm_may_read_what_keywords_miss_but_never_writes() {
             .count();
     assert_eq!(asked, 3);
 }
+
+/// A signed JSON call, as a server-side client signs it.
+fn signed(path: &str, body: &Value) -> Request {
+    use edgedesk_core::signing::{Target, sign_call};
+    let bytes = body.to_string().into_bytes();
+    let ts = edgedesk_kernel::testing::NOW_MS;
+    let sig = sign_call(
+        b"dev-secret",
+        ts,
+        "crm",
+        Target {
+            method: "POST",
+            path,
+        },
+        &bytes,
+    );
+    Request::new("POST", path)
+        .with_header("content-type", "application/json")
+        .with_header("x-timestamp", &ts.to_string())
+        .with_header("x-client", "crm")
+        .with_header("x-signature", &sig)
+        .with_body(bytes)
+}
+
+#[test]
+fn the_provider_neutral_voice_turn_speaks_text_and_ssml() {
+    let s = Salon::new();
+    let turn = |body: Value| {
+        let res = s.p.handle(&s.app, signed("/v1/voice/turn", &body));
+        (
+            res.status,
+            serde_json::from_slice::<Value>(&res.body).unwrap(),
+        )
+    };
+    let (status, v) = turn(
+        json!({"business_id": sample::BUSINESS, "call_id": "call-1", "caller": "+1 312 555 0147"}),
+    );
+    assert_eq!(status, 200, "{v}");
+    assert!(
+        v["reply"]
+            .as_str()
+            .unwrap()
+            .starts_with("Thanks for calling Demo Salon")
+    );
+    assert!(
+        v["ssml"]
+            .as_str()
+            .unwrap()
+            .starts_with("<speak>Thanks for calling")
+    );
+    assert_eq!(
+        v["audio"],
+        Value::Null,
+        "the built-in provider leaves speaking to the telephony"
+    );
+    // Audio that is text (the built-in speech-to-text) is its own transcript.
+    use base64::Engine;
+    let audio = base64::engine::general_purpose::STANDARD.encode("what are your hours");
+    let (_, v) = turn(
+        json!({"business_id": sample::BUSINESS, "call_id": "call-1", "audio": audio, "audio_type": "text/plain"}),
+    );
+    assert_eq!(v["heard"], "what are your hours");
+    assert!(v["reply"].as_str().unwrap().starts_with("Our hours"), "{v}");
+    // Real audio needs a real speech provider: 503 naming what is missing.
+    let (status, v) = turn(
+        json!({"business_id": sample::BUSINESS, "call_id": "call-1", "audio": audio, "audio_type": "audio/wav"}),
+    );
+    assert_eq!(status, 503, "{v}");
+    let (_, v) = turn(
+        json!({"business_id": sample::BUSINESS, "call_id": "call-1", "text": "0 talk to a person"}),
+    );
+    assert_eq!(v["transfer_to"], sample::OWNER_PHONE, "{v}");
+    let (status, _) = turn(json!({"business_id": "nope", "call_id": "c"}));
+    assert_eq!(status, 404);
+    let (status, v) =
+        turn(json!({"business_id": sample::BUSINESS, "call_id": "c", "caller": "abc"}));
+    assert_eq!(status, 422, "{v}");
+    // Unsigned: refused.
+    let res = s.p.handle(
+        &s.app,
+        Request::new("POST", "/v1/voice/turn").with_body("{}"),
+    );
+    assert_eq!(res.status, 401);
+}
+
+#[test]
+fn a_signed_client_chats_for_a_known_customer() {
+    let s = Salon::new();
+    let say = |body: Value| {
+        let res = s.p.handle(&s.app, signed("/v1/chat/message", &body));
+        (
+            res.status,
+            serde_json::from_slice::<Value>(&res.body).unwrap(),
+        )
+    };
+    let (status, v) = say(
+        json!({"business_id": sample::BUSINESS, "text": "book a beard trim tomorrow at 5", "phone": "(312) 555-0177", "name": "Dee"}),
+    );
+    assert_eq!(status, 200, "{v}");
+    // Name and number came with the call: straight to the read-back.
+    assert!(
+        v["reply"]
+            .as_str()
+            .unwrap()
+            .starts_with("To confirm: a Beard trim on Monday, November 23 at 5:00 PM for Dee"),
+        "{v}"
+    );
+    let session = v["session_id"].as_str().unwrap();
+    let (_, v) = say(
+        json!({"business_id": sample::BUSINESS, "session_id": session, "text": "yes", "message_id": "m1"}),
+    );
+    assert_eq!(v["written"]["kind"], "booked", "{v}");
+    assert_eq!(s.count("SELECT COUNT(*) FROM appointments a JOIN contacts c ON c.id = a.contact_id WHERE c.phone = '+13125550177' AND a.source = 'chat'"), 1);
+    let (status, v) =
+        say(json!({"business_id": sample::BUSINESS, "text": "hi", "phone": "not a phone"}));
+    assert_eq!(status, 422, "{v}");
+}
