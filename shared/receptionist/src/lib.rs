@@ -29,6 +29,7 @@ pub mod speech;
 pub mod turn;
 pub mod twilio;
 pub mod twiml;
+pub mod upkeep;
 pub mod widget;
 pub mod words;
 

@@ -701,3 +701,50 @@ fn a_signed_client_chats_for_a_known_customer() {
         say(json!({"business_id": sample::BUSINESS, "text": "hi", "phone": "not a phone"}));
     assert_eq!(status, 422, "{v}");
 }
+
+#[test]
+fn upkeep_forgets_old_deliveries_and_renews_expiring_channels() {
+    let s = Salon::new();
+    s.sms("SM1", "what are your hours");
+    let week = edgedesk_receptionist::upkeep::DELIVERY_RETENTION_MS;
+    let now = s.p.now.get();
+    s.db()
+        .with_db(|c| {
+            c.execute_batch(&format!(
+                "UPDATE deliveries SET created_at = {}; \
+                 UPDATE businesses SET google_calendar_id = 'salon@example.com', \
+                 google_refresh_token_secret = 'GOOGLE_REFRESH_TOKEN', google_channel_id = 'old', \
+                 google_channel_token = 't', google_resource_id = 'r', google_sync_token = 's1', \
+                 google_channel_expiration = {};",
+                now - week - 1,
+                now + 3_600_000
+            ))
+        })
+        .unwrap()
+        .unwrap();
+    s.p.set_var("GOOGLE_CLIENT_ID", "client");
+    s.p.set_var("GOOGLE_CLIENT_SECRET", "secret");
+    s.p.set_var("GOOGLE_REFRESH_TOKEN", "refresh");
+    s.p.set_var("GOOGLE_OAUTH_TOKEN_URL", "https://google.test/token");
+    s.p.set_var("GOOGLE_CALENDAR_API", "https://google.test/calendar/v3");
+    s.p.on_http(|req| {
+        let body = if req.url.ends_with("/token") {
+            r#"{"access_token": "at", "expires_in": 3600}"#.to_string()
+        } else if req.url.ends_with("/events/watch") {
+            json!({"kind": "api#channel", "id": "new", "resourceId": "r2", "expiration": "1900000000000"}).to_string()
+        } else {
+            "{}".to_string()
+        };
+        Some(Ok(OutboundResponse { status: 200, body: body.into_bytes() }))
+    });
+    let done = block_on(edgedesk_receptionist::upkeep::run(&s.db()));
+    assert_eq!(done.deliveries_forgotten, 1);
+    assert_eq!(done.channels_renewed, 1, "{done:?}");
+    assert_eq!(
+        s.count("SELECT google_channel_expiration FROM businesses"),
+        1_900_000_000_000
+    );
+    // Nothing more is due.
+    let again = block_on(edgedesk_receptionist::upkeep::run(&s.db()));
+    assert_eq!(again, Default::default());
+}
