@@ -78,7 +78,7 @@ worker-sizes: tools
 		printf '%-10s %9d B raw %9d B gzip\n' $$set $$(stat -c %s $$wasm) $$(gzip -9c $$wasm | wc -c); \
 	done
 
-## The Spin components (one per tool, plus the catalogue), as `spin build` builds them.
+## The Spin components (one per tool or route group, the API description and the catalogue), as `spin build` builds them.
 spin-build: tools
 	cd workers/spin && $(LINTED) cargo build --target wasm32-wasip2 --release --workspace
 
@@ -177,7 +177,7 @@ smoke:
 ## them for the fuzz build alone.
 FUZZ_SECONDS ?= 30
 FUZZ_TARGETS := signed_headers tool_request stored_documents health_weights routing routes \
-	session_tokens business_hours support_queries day_time_phrases
+	session_tokens business_hours support_queries day_time_phrases twilio_webhooks google_notifications
 fuzz:
 	@command -v cargo-fuzz >/dev/null || $(INSTALL) cargo-fuzz --version 0.13.2 --locked
 	cd fuzz && ./seed-corpus.sh

@@ -21,6 +21,7 @@ step() { printf '\n== %s\n' "$*"; }
 
 step "signing and health score (criterion)"
 cargo bench -p edgedesk-core --bench core -- --noplot
+cargo bench -p edgedesk-receptionist --bench engine -- --noplot
 
 step "the seed's formulas: Python against the core"
 python3 bench/seed_formulas.py
@@ -113,6 +114,9 @@ kill $SERVE; wait $SERVE 2>/dev/null || true
 
 step "support: the inbox over 10,000 tickets and the login"
 bench/support.sh "$SECONDS_PER_POINT"
+
+step "receptionist: signed SMS turns"
+bench/receptionist.sh "$SECONDS_PER_POINT"
 
 step "report"
 SECONDS_PER_POINT=$SECONDS_PER_POINT python3 bench/report.py

@@ -19,8 +19,12 @@ const mf = new Miniflare({
   workers: [
     rustWorker(
       { unsafeDirectSockets: [{ host: "127.0.0.1", port: Number(rustPort) }] },
-      // Phase timings in a Server-Timing header, for the breakdown pass only.
-      { SERVER_TIMING: timed === "timed" ? "true" : "false" },
+      // Phase timings in a Server-Timing header, for the breakdown pass only;
+      // Twilio signs the URL it calls, which is this socket.
+      {
+        SERVER_TIMING: timed === "timed" ? "true" : "false",
+        PUBLIC_BASE_URL: `http://127.0.0.1:${rustPort}`,
+      },
     ),
     honoWorker(honoBundle, { unsafeDirectSockets: [{ host: "127.0.0.1", port: Number(honoPort) }] }),
   ],

@@ -5,12 +5,18 @@ import path from "node:path";
 
 const storage = {
   compatibilityDate: "2026-05-01",
-  bindings: { HMAC_SECRET: "dev-secret", TOOL_TIMEOUT_MS: "10000", SECRET_KEY: "bench-session-secret" },
+  bindings: {
+    HMAC_SECRET: "dev-secret",
+    TOOL_TIMEOUT_MS: "10000",
+    SECRET_KEY: "bench-session-secret",
+    TWILIO_AUTH_TOKEN: "dev-twilio-token",
+  },
   r2Buckets: { DATA: "edgedesk-data" },
   kvNamespaces: { CACHE: "edgedesk-cache" },
   d1Databases: {
     COPILOT_DB: "00000000-0000-0000-0000-000000000001",
     SUPPORT_DB: "00000000-0000-0000-0000-000000000002",
+    RECEPTIONIST_DB: "00000000-0000-0000-0000-000000000003",
   },
 };
 

@@ -49,6 +49,22 @@ pub struct LoadArgs {
     /// `Authorization: Bearer <token>` on `--path` requests.
     #[arg(long)]
     bearer: Option<String>,
+    /// Instead of a tool call, this text to the business's Twilio number at
+    /// /v1/twilio/sms, signed as Twilio signs it: a new MessageSid every
+    /// time, one sender number per connection. A TwiML reply counts.
+    #[arg(long)]
+    twilio_sms: Option<String>,
+    /// The auth token that signs `--twilio-sms` webhooks.
+    #[arg(
+        long,
+        env = "TWILIO_AUTH_TOKEN",
+        default_value = "dev-twilio-token",
+        hide_env_values = true
+    )]
+    twilio_token: String,
+    /// The business's Twilio number.
+    #[arg(long, default_value = "+15005550006")]
+    twilio_to: String,
 }
 
 /// Mean milliseconds per phase over a pass's answers, in the order the
@@ -157,6 +173,48 @@ struct Call<'a> {
     body: &'a [u8],
     secret: &'a [u8],
     plain: Option<Plain<'a>>,
+    twilio: Option<TwilioSms<'a>>,
+}
+
+struct TwilioSms<'a> {
+    /// The URL the service believes it is reached at, plus the path.
+    url: String,
+    text: &'a str,
+    token: &'a str,
+    to: &'a str,
+}
+
+/// A text from connection `conn`'s own number, the `n`th it sends.
+fn twilio_request(
+    e: &Endpoint,
+    call: &Call<'_>,
+    sms: &TwilioSms<'_>,
+    run: i64,
+    conn: usize,
+    n: u64,
+) -> Vec<u8> {
+    let sid = format!("SM{run:x}{conn:04x}{n:012x}");
+    let from = format!("+1312{:07}", 5_550_000 + conn);
+    let params = [
+        ("MessageSid", sid.as_str()),
+        ("From", from.as_str()),
+        ("To", sms.to),
+        ("Body", sms.text),
+    ];
+    let signature = edgedesk_core::twilio::signature(sms.token, &sms.url, &params);
+    let body = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(params)
+        .finish();
+    wire::request(
+        "POST",
+        call.path,
+        &e.host,
+        &[
+            ("content-type", "application/x-www-form-urlencoded"),
+            ("x-twilio-signature", &signature),
+        ],
+        body.as_bytes(),
+    )
 }
 
 struct Plain<'a> {
@@ -232,13 +290,16 @@ fn pass(e: &Endpoint, call: &Call<'_>, conns: usize, seconds: f64, warmup: usize
                 s.spawn(move || {
                     let mut conn = Connection::open(&e.addr).ok();
                     let mut last_ts = 0;
+                    let mut sent: u64 = 0;
                     let mut phases = Phases::default();
                     let mut send =
                         |conn: &mut Option<Connection>, phases: &mut Phases| -> Outcome {
                             last_ts = now_ms().max(last_ts + 1);
-                            let req = match &call.plain {
-                                Some(plain) => plain_request(e, call, plain),
-                                None => signed_request(e, call, &client, last_ts),
+                            sent += 1;
+                            let req = match (&call.plain, &call.twilio) {
+                                (_, Some(sms)) => twilio_request(e, call, sms, run_id, i, sent),
+                                (Some(plain), None) => plain_request(e, call, plain),
+                                (None, None) => signed_request(e, call, &client, last_ts),
                             };
                             let t = Instant::now();
                             let Some(c) = conn.as_mut() else {
@@ -250,6 +311,9 @@ fn pass(e: &Endpoint, call: &Call<'_>, conns: usize, seconds: f64, warmup: usize
                                 // (any 2xx for a plain request).
                                 Ok(a)
                                     if (call.plain.is_some() && (200..300).contains(&a.status))
+                                        || (call.twilio.is_some()
+                                            && a.status == 200
+                                            && a.body.windows(9).any(|w| w == b"<Message>"))
                                         || (a.status == 200
                                             && a.body.windows(9).any(|w| w == b"\"ok\":true")) =>
                                 {
@@ -350,9 +414,10 @@ pub fn run(base_url: &str, secret: &str, args: &LoadArgs) -> ExitCode {
         eprintln!("load needs an http://host:port URL, not {base_url}");
         return ExitCode::from(2);
     };
-    let (path, body) = match &args.path {
-        Some(p) => (p.clone(), args.body.clone().unwrap_or_default()),
-        None => (
+    let (path, body) = match (&args.path, &args.twilio_sms) {
+        (_, Some(_)) => ("/v1/twilio/sms".to_string(), String::new()),
+        (Some(p), None) => (p.clone(), args.body.clone().unwrap_or_default()),
+        (None, None) => (
             format!("/tools/{}", args.tool),
             json!({"customerId": args.customer_id, "params": params}).to_string(),
         ),
@@ -364,6 +429,12 @@ pub fn run(base_url: &str, secret: &str, args: &LoadArgs) -> ExitCode {
         plain: args.path.as_ref().map(|_| Plain {
             method: &args.method,
             bearer: args.bearer.as_ref().map(|t| format!("Bearer {t}")),
+        }),
+        twilio: args.twilio_sms.as_deref().map(|text| TwilioSms {
+            url: format!("{}/v1/twilio/sms", base_url.trim_end_matches('/')),
+            text,
+            token: &args.twilio_token,
+            to: &args.twilio_to,
         }),
     };
     println!(

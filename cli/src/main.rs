@@ -67,7 +67,7 @@ enum Command {
         customer_id: String,
     },
     /// Send signed calls from concurrent connections and report latency.
-    Load(load::LoadArgs),
+    Load(Box<load::LoadArgs>),
     /// Mixed load over every kind of request, counting what was acknowledged.
     Mixed(mixed::MixedArgs),
     /// Play Twilio: send a text to a business, signed as Twilio signs it.

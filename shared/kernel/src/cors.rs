@@ -4,8 +4,11 @@
 
 use crate::http::{Request, Response};
 
-pub const ALLOWED_METHODS: &str = "GET, POST, OPTIONS";
-pub const ALLOWED_HEADERS: &str = "Content-Type, X-Signature, X-Timestamp, X-Client";
+/// What browser clients send: the support API's agent apps (bearer tokens,
+/// PUT, PATCH and DELETE) and the chat widget on a business's own site.
+pub const ALLOWED_METHODS: &str = "GET, POST, PUT, PATCH, DELETE, OPTIONS";
+pub const ALLOWED_HEADERS: &str =
+    "Content-Type, Authorization, X-Signature, X-Timestamp, X-Client, X-Business-ID, X-Widget-Token";
 const MAX_AGE_SECS: &str = "600";
 
 /// The caller's origin if it is on the allow-list.

@@ -58,6 +58,11 @@ pub struct Context<'a> {
     /// The upcoming appointments of the phone number in `upcoming_of`.
     pub upcoming: &'a [Booked],
     pub upcoming_of: Option<&'a str>,
+    /// What a classifier (an LLM, when one is configured) reads this turn's
+    /// text as. Used only when the engine's own reading finds no request,
+    /// and like any reading it leads to questions and a read-back, never
+    /// straight to a write.
+    pub hint: Option<Intent>,
 }
 
 /// Where the conversation is: what the engine asked last.
@@ -215,12 +220,23 @@ pub fn greet(ctx: &Context<'_>) -> Reply {
     ])
 }
 
+/// Whether the engine could use a classifier's reading of `text`: it is a
+/// fresh request the engine's own words do not name.
+pub fn wants_hint(state: &State, text: &str, ctx: &Context<'_>) -> bool {
+    let text = text.trim();
+    matches!(state.stage, Stage::Open | Stage::HandedOver)
+        && !text.is_empty()
+        && words::intent(text).is_none()
+        && words::service(text, &ctx.business.services).is_none()
+        && !has_when(&when_in(text, ctx))
+}
+
 /// Reads one turn of the customer's and answers it.
 pub fn step(state: &mut State, text: &str, ctx: &Context<'_>) -> Reply {
     let text = text.trim();
     if state.stage == Stage::HandedOver {
         // A person takes it from here; a new request starts afresh.
-        if words::intent(text).is_none() {
+        if words::intent(text).or(ctx.hint).is_none() {
             return Reply::say("Someone from the team will get back to you shortly.");
         }
         *state = State {
@@ -362,7 +378,9 @@ fn open(state: &mut State, text: &str, ctx: &Context<'_>) -> Option<Reply> {
     let intent = words::intent(text);
     let mentions_service = words::service(text, &ctx.business.services).is_some();
     let when = when_in(text, ctx);
-    let intent = intent.or((mentions_service || has_when(&when)).then_some(Intent::Book))?;
+    let intent = intent
+        .or((mentions_service || has_when(&when)).then_some(Intent::Book))
+        .or(ctx.hint)?;
     state.misses = 0;
     Some(start_intent(state, intent, text, ctx))
 }

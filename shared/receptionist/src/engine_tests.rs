@@ -89,6 +89,7 @@ impl Talk {
                 known_name: None,
                 upcoming: &self.upcoming,
                 upcoming_of: upcoming_of.as_deref(),
+                hint: None,
             };
             let before = self.state.clone();
             let reply = step(&mut self.state, text, &ctx);
@@ -230,6 +231,15 @@ fn a_booking_without_a_time_asks_and_then_offers_the_soonest() {
     let r = t.say("whenever is soonest");
     assert_eq!(t.state.stage, Stage::Slot, "{}", r.text);
     // 10:00 now, 30 minutes' notice: 10:30 today is the first.
+    assert_eq!(t.state.offered[0], local(&t.b, 2026, 11, 23, 10, 30));
+}
+
+#[test]
+fn a_service_and_soonest_in_one_breath_offers_the_soonest() {
+    let mut t = Talk::new(Channel::Voice);
+    let r = t.say("I'd like a beard trim, whenever is soonest");
+    assert_eq!(t.state.stage, Stage::Slot, "{}", r.text);
+    assert!(r.text.starts_with("I have "), "{}", r.text);
     assert_eq!(t.state.offered[0], local(&t.b, 2026, 11, 23, 10, 30));
 }
 
@@ -409,6 +419,7 @@ fn a_taken_slot_is_offered_again() {
         known_name: None,
         upcoming: &[],
         upcoming_of: None,
+        hint: None,
     };
     let r = slot_taken(&mut t.state, &ctx);
     assert!(

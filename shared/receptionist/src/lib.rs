@@ -13,6 +13,7 @@ pub mod appointments;
 pub mod availability;
 pub mod business;
 pub mod chat;
+pub mod classify;
 pub mod contacts;
 pub mod conversations;
 pub mod deliveries;
@@ -29,6 +30,7 @@ pub mod speech;
 pub mod turn;
 pub mod twilio;
 pub mod twiml;
+pub mod upkeep;
 pub mod widget;
 pub mod words;
 

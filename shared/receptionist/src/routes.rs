@@ -41,13 +41,21 @@ pub fn routes<P: Platform>() -> Vec<Route<P>> {
     GROUPS.into_iter().flat_map(group::<P>).collect()
 }
 
-/// The routes of one group.
+/// The routes of one group. Each group has its own handler table, so a
+/// component built for one group links only that group's handlers.
 pub fn group<P: Platform>(g: Group) -> Vec<Route<P>> {
+    let handler: fn(&str) -> Handler<P> = match g {
+        Group::Voice => voice_handler::<P>,
+        Group::Sms => sms_handler::<P>,
+        Group::Widget => widget_handler::<P>,
+        Group::Chat => chat_handler::<P>,
+        Group::Calendar => calendar_handler::<P>,
+    };
     infos()
         .into_iter()
         .filter(|i| group_of(i.operation.id) == g)
         .map(|info| Route {
-            handler: handler::<P>(info.operation.id),
+            handler: handler(info.operation.id),
             info,
         })
         .collect()
@@ -69,27 +77,61 @@ fn answer(result: Result<Response, ApiError>) -> Response {
     result.unwrap_or_else(|e| Response::error(&e))
 }
 
-fn handler<P: Platform>(id: &str) -> Handler<P> {
-    let base = id.split("__").next().unwrap_or(id);
-    match base {
+fn no_route<P: Platform>() -> Handler<P> {
+    |_| Box::pin(async { Response::error(&ApiError::missing("no such route")) })
+}
+
+/// The operation's id without the suffix of its Twilio prefix.
+fn base(id: &str) -> &str {
+    id.split("__").next().unwrap_or(id)
+}
+
+fn voice_handler<P: Platform>(id: &str) -> Handler<P> {
+    match base(id) {
         "twilio_voice" => |c: Call<'_, P>| -> Reply<'_> { Box::pin(twilio::voice(c.p, c.req)) },
         "twilio_voice_gather" => |c| Box::pin(twilio::gather(c.p, c.req)),
         "twilio_status" => |c| Box::pin(twilio::status(c.p, c.req)),
-        "twilio_sms" => |c| Box::pin(twilio::sms(c.p, c.req)),
-        "widget_session" => |c| Box::pin(async move { answer(chat::session(c.p, c.req).await) }),
+        _ => no_route(),
+    }
+}
+
+fn sms_handler<P: Platform>(id: &str) -> Handler<P> {
+    match base(id) {
+        "twilio_sms" => |c: Call<'_, P>| -> Reply<'_> { Box::pin(twilio::sms(c.p, c.req)) },
+        _ => no_route(),
+    }
+}
+
+fn widget_handler<P: Platform>(id: &str) -> Handler<P> {
+    match id {
+        "widget_session" => |c: Call<'_, P>| -> Reply<'_> {
+            Box::pin(async move { answer(chat::session(c.p, c.req).await) })
+        },
         "widget_message" => |c| Box::pin(async move { answer(chat::message(c.p, c.req).await) }),
         "widget_script" => |_| Box::pin(async { widget::script() }),
         "widget_demo" => |c| Box::pin(async move { widget::demo(c.req) }),
-        "chat_message" => {
-            |c| Box::pin(async move { answer(chat::client_message(c.p, c.req).await) })
-        }
+        _ => no_route(),
+    }
+}
+
+fn chat_handler<P: Platform>(id: &str) -> Handler<P> {
+    match id {
+        "chat_message" => |c: Call<'_, P>| -> Reply<'_> {
+            Box::pin(async move { answer(chat::client_message(c.p, c.req).await) })
+        },
         "voice_turn" => |c| Box::pin(async move { answer(speech::turn(c.p, c.req).await) }),
-        "google_watch" => {
-            |c| Box::pin(async move { answer(google::hooks::watch(c.p, c.req).await) })
-        }
+        _ => no_route(),
+    }
+}
+
+fn calendar_handler<P: Platform>(id: &str) -> Handler<P> {
+    match id {
+        "google_watch" => |c: Call<'_, P>| -> Reply<'_> {
+            Box::pin(async move { answer(google::hooks::watch(c.p, c.req).await) })
+        },
         "google_push" => |c| Box::pin(google::hooks::push(c.p, c.req)),
         "google_webhook" => |c| Box::pin(google::hooks::legacy_webhook(c.p, c.req)),
-        _ => |_| Box::pin(async { Response::error(&ApiError::missing("no such route")) }),
+        _ => no_route(),
     }
 }
 
@@ -269,14 +311,10 @@ mod tests {
         ids.sort_unstable();
         ids.dedup();
         assert_eq!(ids.len(), all.len());
-        let fallback = handler::<TestPlatform>("") as usize;
+        // Each route got its own group's handler, not the fallback.
+        let fallback = no_route::<TestPlatform>() as usize;
         for r in &all {
-            assert_ne!(
-                handler::<TestPlatform>(r.info.operation.id) as usize,
-                fallback,
-                "{}",
-                r.info.operation.id
-            );
+            assert_ne!(r.handler as usize, fallback, "{}", r.info.operation.id);
         }
         // Every group has routes, and the table builds.
         for g in GROUPS {

@@ -103,7 +103,7 @@ pub fn sql(now_ms: i64) -> String {
         .collect();
     let people = [
         ("Maria Garcia", "+13125550101", "haircut", 0, 10 * 3600),
-        ("James Chen", "+13125550102", "color", 0, 14 * 3600),
+        ("James Chen", "+13125550102", "color", 0, 12 * 3600 + 1800),
         (
             "Aisha Johnson",
             "+13125550103",

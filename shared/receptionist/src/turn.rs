@@ -8,6 +8,7 @@
 use crate::appointments::{self, NewAppointment, Source};
 use crate::availability::HORIZON_DAYS;
 use crate::business::Business;
+use crate::classify;
 use crate::contacts;
 use crate::conversations::{self, Conversation};
 use crate::db;
@@ -111,6 +112,7 @@ pub async fn open<P: Platform>(
         known_name: None,
         upcoming: &[],
         upcoming_of: None,
+        hint: None,
     };
     let reply = engine::greet(&ctx);
     if inbound.external_id.is_empty() {
@@ -192,6 +194,8 @@ async fn take_once<P: Platform>(
         None => Vec::new(),
     };
     let mut slot_was_taken = false;
+    // The classifier's reading, asked for at most once a turn.
+    let mut hint: Option<Option<crate::words::Intent>> = None;
     loop {
         let ctx = Context {
             business: b,
@@ -202,7 +206,12 @@ async fn take_once<P: Platform>(
             known_name: contact.as_ref().and_then(|c| c.name.as_deref()),
             upcoming: &mine,
             upcoming_of: phone.as_deref(),
+            hint: hint.flatten(),
         };
+        if hint.is_none() && engine::wants_hint(&before, text, &ctx) {
+            hint = Some(classify::intent(p, b, text).await);
+            continue;
+        }
         let mut state = before.clone();
         let mut reply = engine::step(&mut state, text, &ctx);
         if let Some(wanted) = reply.lookup.take() {

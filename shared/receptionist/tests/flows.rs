@@ -510,3 +510,241 @@ fn bookings_are_written_to_a_connected_google_calendar() {
         1
     );
 }
+
+#[test]
+fn an_llm_may_read_what_keywords_miss_but_never_writes() {
+    let s = Salon::new();
+    // Without an LLM, words the engine does not know are not understood.
+    let r = s.sms("SM1", "I fancy getting my locks sorted");
+    assert!(
+        body(&r).contains("Sorry, I didn&apos;t get that."),
+        "{}",
+        body(&r)
+    );
+    s.p.set_var("LLM_API_URL", "https://llm.test/v1/chat/completions");
+    s.p.on_http(|req| {
+        let (status, body) = if req.url.contains("llm.test") {
+            let sent: Value = serde_json::from_slice(&req.body).unwrap();
+            let message = sent["messages"][1]["content"].as_str().unwrap().to_string();
+            let intent = if message.contains("locks") {
+                "book"
+            } else if message.contains("scrap") {
+                "cancel"
+            } else {
+                "none"
+            };
+            let content = json!({"intent": intent}).to_string();
+            (
+                200,
+                json!({"choices": [{"message": {"role": "assistant", "content": content}}]})
+                    .to_string(),
+            )
+        } else {
+            (201, r#"{"sid": "SM1"}"#.to_string())
+        };
+        Some(Ok(OutboundResponse {
+            status,
+            body: body.into_bytes(),
+        }))
+    });
+    let r = s.sms("SM2", "I fancy getting my locks sorted");
+    assert!(
+        body(&r).contains("Which service would you like?"),
+        "{}",
+        body(&r)
+    );
+    // A cancellation read by the model is still looked up and read back.
+    s.sms("SM3", "a haircut tomorrow at 4");
+    s.sms("SM4", "Ana");
+    s.sms("SM5", "yes");
+    let r = s.sms("SM6", "please scrap the thing I made");
+    assert!(
+        body(&r).contains("Cancel your Haircut on Monday, November 23 at 4:00 PM?"),
+        "{}",
+        body(&r)
+    );
+    assert_eq!(
+        s.count("SELECT COUNT(*) FROM appointments WHERE status = 'cancelled'"),
+        0
+    );
+    assert!(body(&s.sms("SM7", "no")).contains("left your appointment as it is"));
+    // The model's "none" leaves the engine's own answer.
+    let r = s.sms("SM8", "purple monkey dishwasher");
+    assert!(
+        body(&r).contains("Sorry, I didn&apos;t get that."),
+        "{}",
+        body(&r)
+    );
+    // It is asked only when the engine's own reading finds nothing.
+    let asked =
+        s.p.http_calls
+            .borrow()
+            .iter()
+            .filter(|c| c.url.contains("llm.test"))
+            .count();
+    assert_eq!(asked, 3);
+}
+
+/// A signed JSON call, as a server-side client signs it.
+fn signed(path: &str, body: &Value) -> Request {
+    use edgedesk_core::signing::{Target, sign_call};
+    let bytes = body.to_string().into_bytes();
+    let ts = edgedesk_kernel::testing::NOW_MS;
+    let sig = sign_call(
+        b"dev-secret",
+        ts,
+        "crm",
+        Target {
+            method: "POST",
+            path,
+        },
+        &bytes,
+    );
+    Request::new("POST", path)
+        .with_header("content-type", "application/json")
+        .with_header("x-timestamp", &ts.to_string())
+        .with_header("x-client", "crm")
+        .with_header("x-signature", &sig)
+        .with_body(bytes)
+}
+
+#[test]
+fn the_provider_neutral_voice_turn_speaks_text_and_ssml() {
+    let s = Salon::new();
+    let turn = |body: Value| {
+        let res = s.p.handle(&s.app, signed("/v1/voice/turn", &body));
+        (
+            res.status,
+            serde_json::from_slice::<Value>(&res.body).unwrap(),
+        )
+    };
+    let (status, v) = turn(
+        json!({"business_id": sample::BUSINESS, "call_id": "call-1", "caller": "+1 312 555 0147"}),
+    );
+    assert_eq!(status, 200, "{v}");
+    assert!(
+        v["reply"]
+            .as_str()
+            .unwrap()
+            .starts_with("Thanks for calling Demo Salon")
+    );
+    assert!(
+        v["ssml"]
+            .as_str()
+            .unwrap()
+            .starts_with("<speak>Thanks for calling")
+    );
+    assert_eq!(
+        v["audio"],
+        Value::Null,
+        "the built-in provider leaves speaking to the telephony"
+    );
+    // Audio that is text (the built-in speech-to-text) is its own transcript.
+    use base64::Engine;
+    let audio = base64::engine::general_purpose::STANDARD.encode("what are your hours");
+    let (_, v) = turn(
+        json!({"business_id": sample::BUSINESS, "call_id": "call-1", "audio": audio, "audio_type": "text/plain"}),
+    );
+    assert_eq!(v["heard"], "what are your hours");
+    assert!(v["reply"].as_str().unwrap().starts_with("Our hours"), "{v}");
+    // Real audio needs a real speech provider: 503 naming what is missing.
+    let (status, v) = turn(
+        json!({"business_id": sample::BUSINESS, "call_id": "call-1", "audio": audio, "audio_type": "audio/wav"}),
+    );
+    assert_eq!(status, 503, "{v}");
+    let (_, v) = turn(
+        json!({"business_id": sample::BUSINESS, "call_id": "call-1", "text": "0 talk to a person"}),
+    );
+    assert_eq!(v["transfer_to"], sample::OWNER_PHONE, "{v}");
+    let (status, _) = turn(json!({"business_id": "nope", "call_id": "c"}));
+    assert_eq!(status, 404);
+    let (status, v) =
+        turn(json!({"business_id": sample::BUSINESS, "call_id": "c", "caller": "abc"}));
+    assert_eq!(status, 422, "{v}");
+    // Unsigned: refused.
+    let res = s.p.handle(
+        &s.app,
+        Request::new("POST", "/v1/voice/turn").with_body("{}"),
+    );
+    assert_eq!(res.status, 401);
+}
+
+#[test]
+fn a_signed_client_chats_for_a_known_customer() {
+    let s = Salon::new();
+    let say = |body: Value| {
+        let res = s.p.handle(&s.app, signed("/v1/chat/message", &body));
+        (
+            res.status,
+            serde_json::from_slice::<Value>(&res.body).unwrap(),
+        )
+    };
+    let (status, v) = say(
+        json!({"business_id": sample::BUSINESS, "text": "book a beard trim tomorrow at 5", "phone": "(312) 555-0177", "name": "Dee"}),
+    );
+    assert_eq!(status, 200, "{v}");
+    // Name and number came with the call: straight to the read-back.
+    assert!(
+        v["reply"]
+            .as_str()
+            .unwrap()
+            .starts_with("To confirm: a Beard trim on Monday, November 23 at 5:00 PM for Dee"),
+        "{v}"
+    );
+    let session = v["session_id"].as_str().unwrap();
+    let (_, v) = say(
+        json!({"business_id": sample::BUSINESS, "session_id": session, "text": "yes", "message_id": "m1"}),
+    );
+    assert_eq!(v["written"]["kind"], "booked", "{v}");
+    assert_eq!(s.count("SELECT COUNT(*) FROM appointments a JOIN contacts c ON c.id = a.contact_id WHERE c.phone = '+13125550177' AND a.source = 'chat'"), 1);
+    let (status, v) =
+        say(json!({"business_id": sample::BUSINESS, "text": "hi", "phone": "not a phone"}));
+    assert_eq!(status, 422, "{v}");
+}
+
+#[test]
+fn upkeep_forgets_old_deliveries_and_renews_expiring_channels() {
+    let s = Salon::new();
+    s.sms("SM1", "what are your hours");
+    let week = edgedesk_receptionist::upkeep::DELIVERY_RETENTION_MS;
+    let now = s.p.now.get();
+    s.db()
+        .with_db(|c| {
+            c.execute_batch(&format!(
+                "UPDATE deliveries SET created_at = {}; \
+                 UPDATE businesses SET google_calendar_id = 'salon@example.com', \
+                 google_refresh_token_secret = 'GOOGLE_REFRESH_TOKEN', google_channel_id = 'old', \
+                 google_channel_token = 't', google_resource_id = 'r', google_sync_token = 's1', \
+                 google_channel_expiration = {};",
+                now - week - 1,
+                now + 3_600_000
+            ))
+        })
+        .unwrap()
+        .unwrap();
+    s.p.set_var("GOOGLE_CLIENT_ID", "client");
+    s.p.set_var("GOOGLE_CLIENT_SECRET", "secret");
+    s.p.set_var("GOOGLE_REFRESH_TOKEN", "refresh");
+    s.p.set_var("GOOGLE_OAUTH_TOKEN_URL", "https://google.test/token");
+    s.p.set_var("GOOGLE_CALENDAR_API", "https://google.test/calendar/v3");
+    s.p.on_http(|req| {
+        let body = if req.url.ends_with("/token") {
+            r#"{"access_token": "at", "expires_in": 3600}"#.to_string()
+        } else if req.url.ends_with("/events/watch") {
+            json!({"kind": "api#channel", "id": "new", "resourceId": "r2", "expiration": "1900000000000"}).to_string()
+        } else {
+            "{}".to_string()
+        };
+        Some(Ok(OutboundResponse { status: 200, body: body.into_bytes() }))
+    });
+    let done = block_on(edgedesk_receptionist::upkeep::run(&s.db()));
+    assert_eq!(done.deliveries_forgotten, 1);
+    assert_eq!(done.channels_renewed, 1, "{done:?}");
+    assert_eq!(
+        s.count("SELECT google_channel_expiration FROM businesses"),
+        1_900_000_000_000
+    );
+    // Nothing more is due.
+    let again = block_on(edgedesk_receptionist::upkeep::run(&s.db()));
+    assert_eq!(again, Default::default());
+}

@@ -235,6 +235,7 @@ fn shared_cases_pass_on_workerd() {
     let count = |sql: &str| d1_count(&state, "businesses", sql);
     edgedesk_e2e::receptionist::scenario(&http, &base, &count, &twilio);
     edgedesk_e2e::receptionist::calendar_both_ways(&http, &base, "dev-secret", &count, &google);
+    widget_books_in_a_browser(&root, &base, &count);
 
     // The LLM path on the real runtime: outbound fetch, KV cache, fallback, time-out.
     mock_llm::check_llm_path(&http, "dev-secret", &llm);
@@ -399,4 +400,34 @@ fn d1_count(state: &Path, table: &str, sql: &str) -> i64 {
         }
     }
     panic!("no local D1 database has the table {table}");
+}
+
+/// The widget's demo page in headless Chromium: a customer books a haircut
+/// by chat (typing, tapping an offered time, confirming), and the booking
+/// is in the database, under the name and number they gave.
+fn widget_books_in_a_browser(root: &Path, base: &str, count: &dyn Fn(&str) -> i64) {
+    let out = Command::new("node")
+        .current_dir(root)
+        .args(["tests/browser/widget.mjs", base, "demo-salon"])
+        .output()
+        .expect("node runs the browser check");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let result: serde_json::Value = serde_json::from_str(stdout.trim())
+        .unwrap_or_else(|_| panic!("{stdout}\n{}", String::from_utf8_lossy(&out.stderr)));
+    assert!(out.status.success() && result["ok"] == true, "{result:#}");
+    let log = result["log"].to_string();
+    assert!(
+        !log.contains("Refused to") && !log.contains("pageerror"),
+        "{log}"
+    );
+    let id = result["booked"].as_str().unwrap();
+    assert_eq!(
+        count(&format!(
+            "SELECT COUNT(*) FROM appointments a JOIN contacts c ON c.id = a.contact_id \
+             WHERE a.id = '{id}' AND a.source = 'chat' AND a.status = 'booked' \
+             AND c.name = 'Robin Tester' AND c.phone = '+13125550190'"
+        )),
+        1,
+        "{result:#}"
+    );
 }

@@ -40,9 +40,53 @@ pub struct Shared {
     pub kv: Mutex<HashMap<String, HashMap<String, Vec<u8>>>>,
     /// SQLite databases by label: `default`, and each one the runtime
     /// config file defines, as Spin has them.
-    pub sqlite: Mutex<HashMap<String, rusqlite::Connection>>,
+    pub sqlite: Mutex<HashMap<String, Database>>,
     /// Every refused use of something not granted, as "component: what".
     pub violations: Mutex<Vec<String>>,
+    /// Requests being handled now, and the most there ever were at once.
+    in_flight: std::sync::atomic::AtomicUsize,
+    peak: std::sync::atomic::AtomicUsize,
+}
+
+/// One in-memory SQLite database, shared by name (SQLite's `memdb` VFS)
+/// so that, as on Spin, every connection a component opens is its own
+/// connection to it: each has its own transaction, and one that finds the
+/// database locked waits (rusqlite's busy timeout, as Spin's) instead of
+/// running inside another request's transaction.
+pub struct Database {
+    uri: String,
+    /// The host's own connection (loading data, test queries); it also
+    /// keeps the database alive between requests.
+    conn: rusqlite::Connection,
+}
+
+impl Database {
+    fn new(label: &str) -> rusqlite::Result<Self> {
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let uri = format!(
+            "file:/edgedesk-spin-host-{}-{n}-{label}?vfs=memdb",
+            std::process::id()
+        );
+        let conn = Self::open_uri(&uri)?;
+        Ok(Database { uri, conn })
+    }
+
+    fn open_uri(uri: &str) -> rusqlite::Result<rusqlite::Connection> {
+        use rusqlite::OpenFlags;
+        rusqlite::Connection::open_with_flags(
+            uri,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_URI
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+    }
+
+    /// A new connection to this database, as a component's `open` gets.
+    pub fn open(&self) -> rusqlite::Result<rusqlite::Connection> {
+        Self::open_uri(&self.uri)
+    }
 }
 
 impl Shared {
@@ -187,12 +231,10 @@ impl SpinHost {
         let manifest =
             Manifest::parse(manifest_text, root, values).map_err(|e| format_err!("{e:#}"))?;
         let mut databases = HashMap::new();
-        databases.insert(
-            "default".to_string(),
-            rusqlite::Connection::open_in_memory()?,
-        );
+        databases.insert("default".to_string(), Database::new("default")?);
         for label in manifest::runtime_config_databases(root).map_err(|e| format_err!("{e:#}"))? {
-            databases.insert(label, rusqlite::Connection::open_in_memory()?);
+            let db = Database::new(&label)?;
+            databases.insert(label, db);
         }
         for grants in manifest.components.values() {
             for label in &grants.sqlite_databases {
@@ -218,6 +260,8 @@ impl SpinHost {
                 kv: Mutex::default(),
                 sqlite: Mutex::new(databases),
                 violations: Mutex::default(),
+                in_flight: Default::default(),
+                peak: Default::default(),
             }),
         })
     }
@@ -229,8 +273,22 @@ impl SpinHost {
         let db = databases
             .get(label)
             .ok_or_else(|| format_err!("no SQLite database '{label}'"))?;
-        db.execute_batch(sql)?;
+        db.conn.execute_batch(sql)?;
         Ok(())
+    }
+
+    /// The single integer `sql` (`SELECT COUNT(*) ...`) answers on the
+    /// database `label`; NULL is 0.
+    pub fn query_i64(&self, label: &str, sql: &str) -> Result<i64> {
+        let databases = self.shared.sqlite.lock().unwrap();
+        let db = databases
+            .get(label)
+            .ok_or_else(|| format_err!("no SQLite database '{label}'"))?;
+        let value: Option<i64> = db
+            .conn
+            .query_row(sql, [], |row| row.get(0))
+            .with_context(|| format!("{label}: {sql}"))?;
+        Ok(value.unwrap_or(0))
     }
 
     /// Applies each product's `migrations/<product>/` to its database and
@@ -279,12 +337,27 @@ impl SpinHost {
         self.shared.violations.lock().unwrap().clone()
     }
 
+    /// The most requests this host has handled at once.
+    pub fn peak_concurrency(&self) -> usize {
+        self.shared.peak.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
     fn component(&self, grants: &Grants) -> Result<Component> {
         compiled(&self.engine, &grants.source)
     }
 
     /// Handles one request in a fresh instance of the routed component.
+    /// Requests sent from several threads are handled at once.
     pub async fn handle(&self, req: http::Request<Full<Bytes>>) -> Result<HostResponse> {
+        use std::sync::atomic::Ordering::SeqCst;
+        let now = self.shared.in_flight.fetch_add(1, SeqCst) + 1;
+        self.shared.peak.fetch_max(now, SeqCst);
+        let res = self.handle_one(req).await;
+        self.shared.in_flight.fetch_sub(1, SeqCst);
+        res
+    }
+
+    async fn handle_one(&self, req: http::Request<Full<Bytes>>) -> Result<HostResponse> {
         let path = req.uri().path().to_string();
         let grants = Arc::new(
             self.manifest

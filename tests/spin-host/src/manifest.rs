@@ -50,6 +50,28 @@ struct RawComponent {
     variables: BTreeMap<String, String>,
 }
 
+/// `scheme://host:port`: Spin reads an entry without a port as the
+/// scheme's default one.
+fn with_port(origin: &str) -> String {
+    let Some((scheme, rest)) = origin.split_once("://") else {
+        return origin.to_string();
+    };
+    let host = rest.trim_end_matches('/');
+    let port = match scheme {
+        "https" => "443",
+        "http" => "80",
+        _ => return origin.to_string(),
+    };
+    let has_port = host
+        .rsplit_once(':')
+        .is_some_and(|(_, p)| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+    if has_port {
+        format!("{scheme}://{host}")
+    } else {
+        format!("{scheme}://{host}:{port}")
+    }
+}
+
 /// What one component may use, with templates resolved.
 #[derive(Debug, Clone)]
 pub struct Grants {
@@ -118,7 +140,7 @@ impl Manifest {
             let allowed_outbound_hosts = c
                 .allowed_outbound_hosts
                 .iter()
-                .map(|t| resolve(t, &app))
+                .map(|t| resolve(t, &app).map(|h| with_port(&h)))
                 .collect::<Result<_>>()?;
             components.insert(
                 id.clone(),

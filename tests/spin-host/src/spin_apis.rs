@@ -12,9 +12,10 @@ pub struct KvHandle {
     label: String,
 }
 
-/// An open SQLite connection.
+/// An open SQLite connection: its own connection to the database, as
+/// Spin gives each `open`.
 pub struct DbHandle {
-    label: String,
+    conn: std::sync::Mutex<rusqlite::Connection>,
     changes: u64,
     last_rowid: i64,
 }
@@ -154,11 +155,16 @@ fn db_open(
         );
         return Ok(Err(sql::Error::AccessDenied));
     }
-    if !ctx.shared.sqlite.lock().unwrap().contains_key(&database) {
-        return Ok(Err(sql::Error::NoSuchDatabase));
-    }
+    let opened = match ctx.shared.sqlite.lock().unwrap().get(&database) {
+        None => return Ok(Err(sql::Error::NoSuchDatabase)),
+        Some(db) => db.open(),
+    };
+    let conn = match opened {
+        Ok(c) => c,
+        Err(e) => return Ok(Err(sql::Error::Io(e.to_string()))),
+    };
     Ok(Ok(ctx.table.push(DbHandle {
-        label: database,
+        conn: std::sync::Mutex::new(conn),
         changes: 0,
         last_rowid: 0,
     })?))
@@ -196,9 +202,8 @@ fn db_execute(
     statement: &str,
     params: Vec<sql::Value>,
 ) -> wasmtime::Result<Result<Rows, sql::Error>> {
-    let label = ctx.table.get(conn)?.label.clone();
-    let databases = ctx.shared.sqlite.lock().unwrap();
-    let db = &databases[&label];
+    let handle = ctx.table.get_mut(conn)?;
+    let db = handle.conn.get_mut().unwrap();
     let run = || -> rusqlite::Result<Rows> {
         let mut stmt = db.prepare(statement)?;
         let columns: Vec<String> = stmt.column_names().iter().map(|c| c.to_string()).collect();
@@ -215,9 +220,6 @@ fn db_execute(
     };
     let result = run();
     let (changes, rowid) = (db.changes(), db.last_insert_rowid());
-    // Release the databases before borrowing the resource table.
-    drop(databases);
-    let handle = ctx.table.get_mut(conn)?;
     handle.changes = changes;
     handle.last_rowid = rowid;
     Ok(result.map_err(|e| sql::Error::Io(e.to_string())))

@@ -22,9 +22,19 @@ fn host(manifest: &str, llm_url: &str) -> SpinHost {
 
 /// With the intelligence service at `quimbi_url`.
 fn host_with(manifest: &str, llm_url: &str, quimbi_url: &str) -> SpinHost {
+    host_with_values(manifest, llm_url, quimbi_url, Vec::new())
+}
+
+/// With more application variables, or other values for them.
+fn host_with_values(
+    manifest: &str,
+    llm_url: &str,
+    quimbi_url: &str,
+    more: Vec<(String, String)>,
+) -> SpinHost {
     let root = repo_root();
     let origin = llm_url.split("/v1").next().unwrap().to_string();
-    let values: HashMap<String, String> = [
+    let mut values: HashMap<String, String> = [
         ("hmac_secret", "dev-secret,previous-secret"),
         ("allowed_origin", "http://localhost:3000"),
         ("llm_api_url", llm_url),
@@ -40,11 +50,15 @@ fn host_with(manifest: &str, llm_url: &str, quimbi_url: &str) -> SpinHost {
     .into_iter()
     .map(|(k, v)| (k.to_string(), v.to_string()))
     .collect();
+    values.extend(more);
     let host = SpinHost::load(&root, manifest, &values).unwrap();
     host.load_data(&root, &["sample_data", "tests/fixtures"])
         .unwrap();
     host
 }
+
+/// Where requests on the host say they went.
+const BASE: &str = "http://127.0.0.1:3000";
 
 struct SpinTransport<'a> {
     host: &'a SpinHost,
@@ -66,7 +80,7 @@ impl Transport for SpinTransport<'_> {
     fn send(&self, req: WireRequest) -> Result<WireResponse, String> {
         let mut builder = http::Request::builder()
             .method(req.method.as_str())
-            .uri(format!("http://127.0.0.1:3000{}", req.path));
+            .uri(format!("{BASE}{}", req.path));
         for (k, v) in &req.headers {
             builder = builder.header(k, v);
         }
@@ -249,12 +263,20 @@ fn databases_are_per_product_and_must_be_defined() {
 /// serves; keep every one within its budget. A copilot tool component
 /// serves one route: 400 KB. A support component serves a resource group
 /// (up to eight routes, with the session-token check, the SLA clocks and
-/// business-hours arithmetic they share): 550 KB. (Sizes of release builds
+/// business-hours arithmetic they share): 550 KB. A receptionist group
+/// that takes bookings (voice, sms, widget, chat) carries the whole
+/// conversation: the engine, the day and time phrase parser,
+/// availability, the owner's texts through Twilio and the Google Calendar
+/// client: 650 KB. `api-description` links no product code, only every
+/// route's description and each product's schema fragment, so it grows with
+/// what is described: 450 KB. (Sizes of release builds
 /// with the machine's one toolchain are reproducible.)
 #[test]
 fn every_component_is_within_the_size_budget() {
     const TOOL_BUDGET: u64 = 400_000;
     const GROUP_BUDGET: u64 = 550_000;
+    const RECEPTIONIST_BUDGET: u64 = 650_000;
+    const DESCRIPTION_BUDGET: u64 = 450_000;
     let values = HashMap::from([("hmac_secret".to_string(), "unused".to_string())]);
     let m =
         edgedesk_spin_host::manifest::Manifest::parse(&manifest(), &repo_root(), &values).unwrap();
@@ -277,6 +299,10 @@ fn every_component_is_within_the_size_budget() {
         .filter(|(len, c)| {
             let budget = if c.starts_with("support-") {
                 GROUP_BUDGET
+            } else if c.starts_with("receptionist-") {
+                RECEPTIONIST_BUDGET
+            } else if *c == "api-description" {
+                DESCRIPTION_BUDGET
             } else {
                 TOOL_BUDGET
             };
@@ -286,8 +312,8 @@ fn every_component_is_within_the_size_budget() {
     assert!(over.is_empty(), "over budget: {over:?}");
     assert_eq!(
         sizes.len(),
-        16,
-        "the catalogue, the API description, six tools and eight support groups"
+        21,
+        "the catalogue, the API description, six tools, eight support groups and five receptionist groups"
     );
 }
 
@@ -399,4 +425,116 @@ fn every_support_route_answers_its_example_on_spin() {
     }
     assert!(failures.is_empty(), "{failures:#?}");
     assert!(host.violations().is_empty(), "{:?}", host.violations());
+}
+
+/// The receptionist on its five components: texts, calls and the widget,
+/// deliveries acted on once even when sent at once, two channels racing
+/// for one time, the owner texted through a Twilio stand-in, and Google
+/// Calendar both ways through a Google stand-in, on the demo salon loaded
+/// as `spin up --sqlite @file:receptionist` would.
+#[test]
+fn the_receptionist_passes_on_spin_components() {
+    use edgedesk_e2e::receptionist;
+    let llm = mock_llm::start();
+    let twilio = receptionist::start_twilio();
+    let google = edgedesk_e2e::mock_google::start();
+    // Spin variable names are the settings' names in lower case; the
+    // stand-ins are allowed as outbound hosts through their origins.
+    let mut values: Vec<(String, String)> = receptionist::vars(BASE, &twilio, &google)
+        .into_iter()
+        .map(|(k, v)| (k.to_ascii_lowercase(), v))
+        .collect();
+    values.extend([
+        ("twilio_api_origin".to_string(), twilio.url.clone()),
+        ("google_oauth_origin".to_string(), google.url.clone()),
+        ("google_calendar_origin".to_string(), google.url.clone()),
+    ]);
+    let host = host_with_values(&manifest(), &llm.url, "http://127.0.0.1:9", values);
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64;
+    host.run_sql("receptionist", &receptionist::sample_sql(now))
+        .unwrap();
+    let t = SpinTransport::new(&host);
+    let count = |sql: &str| host.query_i64("receptionist", sql).unwrap();
+    receptionist::scenario(&t, BASE, &count, &twilio);
+    receptionist::calendar_both_ways(&t, BASE, "dev-secret", &count, &google);
+    // The racing deliveries really were served at once, each in its own
+    // instance with its own database connection.
+    eprintln!(
+        "at most {} requests at once on the host",
+        host.peak_concurrency()
+    );
+    assert!(
+        host.peak_concurrency() >= 2,
+        "requests never overlapped on the host"
+    );
+    assert!(host.violations().is_empty(), "{:?}", host.violations());
+}
+
+/// Every receptionist route is routed to its group's component, and every
+/// route those components have in the manifest is one of the product's.
+#[test]
+fn every_receptionist_route_goes_to_its_groups_component() {
+    use edgedesk_receptionist::routes::{group_of, infos};
+    let values = HashMap::from([("hmac_secret".to_string(), "unused".to_string())]);
+    let m =
+        edgedesk_spin_host::manifest::Manifest::parse(&manifest(), &repo_root(), &values).unwrap();
+    let infos = infos();
+    for info in &infos {
+        let want = format!(
+            "receptionist-{}",
+            format!("{:?}", group_of(info.operation.id)).to_ascii_lowercase()
+        );
+        let got = m.route(info.path).map(|g| g.component.as_str());
+        assert_eq!(got, Some(want.as_str()), "{} {}", info.method, info.path);
+    }
+    for (route, component) in m.routes() {
+        if component.starts_with("receptionist-") {
+            assert!(
+                infos.iter().any(|i| i.path == route),
+                "{route} is routed to {component} but is no receptionist route"
+            );
+        }
+    }
+}
+
+/// The Twilio token is read only where granted: without it in the sms
+/// component's manifest, a signed text is refused and the use recorded.
+#[test]
+fn the_receptionist_reads_only_granted_variables() {
+    use edgedesk_e2e::receptionist;
+    let llm = mock_llm::start();
+    let manifest = without(
+        &manifest(),
+        "receptionist-sms",
+        "twilio_auth_token = \"{{ twilio_auth_token }}\"\n",
+    );
+    let values = vec![(
+        "twilio_auth_token".to_string(),
+        receptionist::DEV_TWILIO_TOKEN.to_string(),
+    )];
+    let host = host_with_values(&manifest, &llm.url, "http://127.0.0.1:9", values);
+    host.run_sql("receptionist", &receptionist::sample_sql(0))
+        .unwrap();
+    let t = SpinTransport::new(&host);
+    let req = receptionist::twilio_request(
+        BASE,
+        "/v1/twilio/sms",
+        &[
+            ("From", "+13125550100"),
+            ("To", receptionist::NUMBER),
+            ("Body", "book"),
+        ],
+    );
+    let res = t.send(req).unwrap();
+    assert_eq!(res.status, 503, "{}", String::from_utf8_lossy(&res.body));
+    assert!(
+        host.violations()
+            .iter()
+            .any(|v| v == "receptionist-sms: variable 'twilio_auth_token' not granted"),
+        "{:?}",
+        host.violations()
+    );
 }

@@ -25,7 +25,8 @@ pub fn routes<P: Platform>() -> Routes<P> {
 }
 
 /// The scheduled work of the products compiled in (a Cron Trigger on
-/// Cloudflare): the support product's SLA sweep.
+/// Cloudflare): the support product's SLA sweep, the receptionist's
+/// channel renewals and delivery pruning.
 pub async fn scheduled<S: edgedesk_kernel::router::Scope>(scope: &S) {
     #[cfg(feature = "support")]
     {
@@ -34,7 +35,14 @@ pub async fn scheduled<S: edgedesk_kernel::router::Scope>(scope: &S) {
         // record are keyed, so nothing is recorded twice.
         let _ = edgedesk_support::sla::sweep(&p).await;
     }
-    #[cfg(not(feature = "support"))]
+    #[cfg(feature = "receptionist")]
+    {
+        let p = scope.scope(&edgedesk_receptionist::PRODUCT);
+        // Each tick takes what is due; a failed renewal is tried again by
+        // the next one, while the old channel still runs.
+        let _ = edgedesk_receptionist::upkeep::run(&p).await;
+    }
+    #[cfg(not(any(feature = "support", feature = "receptionist")))]
     let _ = scope;
 }
 
