@@ -7,8 +7,7 @@ use crate::http::{Request, Response};
 /// What browser clients send: the support API's agent apps (bearer tokens,
 /// PUT, PATCH and DELETE) and the chat widget on a business's own site.
 pub const ALLOWED_METHODS: &str = "GET, POST, PUT, PATCH, DELETE, OPTIONS";
-pub const ALLOWED_HEADERS: &str =
-    "Content-Type, Authorization, X-Signature, X-Timestamp, X-Client, X-Business-ID, X-Widget-Token";
+pub const ALLOWED_HEADERS: &str = "Content-Type, Authorization, X-Signature, X-Timestamp, X-Client, X-Business-ID, X-Widget-Token";
 const MAX_AGE_SECS: &str = "600";
 
 /// The caller's origin if it is on the allow-list.

@@ -215,7 +215,7 @@ pub fn example(op: &str) -> Example {
             ..json_call(
                 "/v1/calendar/google/webhook",
                 json!({"business_id": sample::BUSINESS, "event_id": "event-example",
-                       "start": "2026-11-23T12:00:00", "end": "2026-11-23T12:45:00",
+                       "start": "2026-11-23T15:00:00", "end": "2026-11-23T15:45:00",
                        "time_zone": sample::TIME_ZONE}),
             )
         },

@@ -185,6 +185,11 @@ fn openapi_fragment_is_current_and_its_examples_are_valid() {
         "{gather}"
     );
 
+    // The relay's example moves an appointment onto free time.
+    let relayed = &operations["google_webhook"]["responses"]["200"]["content"]["application/json"]
+        ["example"]["data"];
+    assert_eq!(relayed["result"], "moved", "{relayed}");
+
     // The assembled document as a deployment with the product serves it.
     let app: Routes<TestPlatform> = Routes::new()
         .with(builtin::routes())
