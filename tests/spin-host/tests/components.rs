@@ -269,14 +269,14 @@ fn databases_are_per_product_and_must_be_defined() {
 /// availability, the owner's texts through Twilio and the Google Calendar
 /// client: 650 KB. `api-description` links no product code, only every
 /// route's description and each product's schema fragment, so it grows with
-/// what is described: 450 KB. (Sizes of release builds
+/// what is described: 475 KB. (Sizes of release builds
 /// with the machine's one toolchain are reproducible.)
 #[test]
 fn every_component_is_within_the_size_budget() {
     const TOOL_BUDGET: u64 = 400_000;
     const GROUP_BUDGET: u64 = 550_000;
     const RECEPTIONIST_BUDGET: u64 = 650_000;
-    const DESCRIPTION_BUDGET: u64 = 450_000;
+    const DESCRIPTION_BUDGET: u64 = 475_000;
     let values = HashMap::from([("hmac_secret".to_string(), "unused".to_string())]);
     let m =
         edgedesk_spin_host::manifest::Manifest::parse(&manifest(), &repo_root(), &values).unwrap();
