@@ -42,11 +42,14 @@ STAND_IN=$!
 while [ ! -s "$OUT/intelligence.port" ]; do sleep 0.1; done
 PORT=$(free_port)
 BASE=http://127.0.0.1:$PORT
+# Only the variables given here, never a developer's .dev.vars.
+: > "$OUT/empty.env"
 # The receptionist's settings: the salon's Twilio auth token (Schemathesis
 # cannot sign Twilio's webhooks with it, so they answer 403) and the Google
 # Calendar relay's secret (it sends none, so the relay answers 401).
 "$NODE_BIN/wrangler" dev --local --ip 127.0.0.1 --port "$PORT" --inspector-port "$(free_port)" \
   --persist-to "$OUT/state" --show-interactive-dev-session=false \
+  --env-file "$OUT/empty.env" \
   --var HMAC_SECRET:dev-secret --var ALLOWED_ORIGIN:http://localhost:3000 \
   --var "SECRET_KEY:$SESSION_KEY" --var "QUIMBI_BASE_URL:http://127.0.0.1:$(cat "$OUT/intelligence.port")" \
   --var QUIMBI_API_KEY:api-fuzz-key \

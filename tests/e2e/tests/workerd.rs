@@ -141,6 +141,8 @@ fn shared_cases_pass_on_workerd() {
     let google = edgedesk_e2e::mock_google::start();
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
+    let empty_env = root.join("target/e2e-empty.env");
+    std::fs::write(&empty_env, "").unwrap();
     let receptionist_vars: Vec<String> = edgedesk_e2e::receptionist::vars(&base, &twilio, &google)
         .into_iter()
         .flat_map(|(k, v)| ["--var".to_string(), format!("{k}:{v}")])
@@ -158,6 +160,10 @@ fn shared_cases_pass_on_workerd() {
         "--persist-to",
         &state_arg,
         "--show-interactive-dev-session=false",
+        // Only the variables below: a developer's .dev.vars (v1 signatures
+        // on, their own secrets) must not change what is tested.
+        "--env-file",
+        empty_env.to_str().unwrap(),
         "--var",
         "HMAC_SECRET:dev-secret,previous-secret",
         "--var",
