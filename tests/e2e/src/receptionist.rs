@@ -21,6 +21,8 @@ pub const ACCOUNT_SID: &str = "ACe2e";
 pub const CALENDAR: &str = "salon@example.com";
 /// The secret naming its refresh token.
 pub const REFRESH_SECRET: &str = "GOOGLE_REFRESH_TOKEN";
+/// The calendar relay's bearer secret in these runs.
+pub const RELAY_SECRET: &str = "e2e-relay-secret";
 
 /// The demo business as `make dev` loads it, connected to Google Calendar
 /// through the stand-in.
@@ -48,6 +50,7 @@ pub fn vars(public_base: &str, twilio: &MockTwilio, google: &MockGoogle) -> Vec<
         ("GOOGLE_OAUTH_TOKEN_URL", format!("{}/token", google.url)),
         ("GOOGLE_CALENDAR_API", google.url.clone()),
         (REFRESH_SECRET, mock_google::REFRESH_TOKEN.to_string()),
+        ("GOOGLE_WEBHOOK_SECRET", RELAY_SECRET.to_string()),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_string(), v))
@@ -812,4 +815,195 @@ pub fn calendar_both_ways(
         count("SELECT COUNT(*) FROM calendar_busy WHERE event_id = 'owner-dentist'"),
         1
     );
+
+    // The older relay moves an appointment written to the calendar; a
+    // local time is read in the time zone it names.
+    let texter = Texter {
+        t,
+        base,
+        from: "+13125550161".into(),
+        n: 0.into(),
+    };
+    texter.say("book a blowout");
+    texter.say("soonest");
+    texter.say("1");
+    texter.say("Max");
+    assert!(texter.say("yes").starts_with("You're booked"));
+    let event = google
+        .events(CALENDAR)
+        .iter()
+        .find(|e| e["summary"] == "Blowout: Max")
+        .and_then(|e| e["id"].as_str().map(str::to_string))
+        .expect("the relay's booking has an event");
+    let relay = |auth: Option<&str>, body: &Value| {
+        let mut headers = vec![("content-type".to_string(), "application/json".to_string())];
+        if let Some(a) = auth {
+            headers.push(("authorization".into(), a.into()));
+        }
+        let res = t
+            .send(WireRequest {
+                method: "POST".into(),
+                path: "/v1/calendar/google/webhook".into(),
+                headers,
+                body: body.to_string().into_bytes(),
+            })
+            .unwrap();
+        (res.status, text(&res))
+    };
+    let moved = json!({"business_id": BUSINESS, "event_id": event, "start": "2027-03-02T10:00:00",
+                       "end": "2027-03-02T10:30:00", "time_zone": "America/Chicago"});
+    assert_eq!(relay(None, &moved).0, 401);
+    assert_eq!(relay(Some("Bearer wrong"), &moved).0, 403);
+    let (status, answer) = relay(Some(&format!("Bearer {RELAY_SECRET}")), &moved);
+    assert_eq!(status, 200, "{answer}");
+    // 10:00 in Chicago on 2027-03-02 (standard time, UTC-6) is 16:00 UTC.
+    assert_eq!(
+        count(&format!(
+            "SELECT start_at FROM appointments WHERE google_event_id = '{event}'"
+        )),
+        1_804_003_200_000
+    );
+}
+
+fn get(t: &dyn Transport, path: &str) -> WireResponse {
+    t.send(WireRequest {
+        method: "GET".into(),
+        path: path.into(),
+        headers: Vec::new(),
+        body: Vec::new(),
+    })
+    .unwrap()
+}
+
+fn header<'a>(res: &'a WireResponse, name: &str) -> &'a str {
+    res.headers
+        .iter()
+        .find(|(k, _)| k == name)
+        .map_or("", |(_, v)| v.as_str())
+}
+
+/// The routes the conversations above do not take: the other Twilio
+/// prefixes, the widget's script and page, signed chat clients, the
+/// provider-neutral voice turn.
+pub fn other_routes(t: &dyn Transport, base: &str, secret: &str, count: Count<'_>) {
+    for (i, path) in ["/telephony/sms", "/v1/telephony/sms", "/twilio/sms"]
+        .into_iter()
+        .enumerate()
+    {
+        let sid = format!("SMalias{i}");
+        let res = t
+            .send(twilio_request(
+                base,
+                path,
+                &[
+                    ("MessageSid", &sid),
+                    ("From", "+13125550170"),
+                    ("To", NUMBER),
+                    ("Body", "what are your hours"),
+                ],
+            ))
+            .unwrap();
+        assert!(
+            said(&text(&res)).starts_with("Our hours"),
+            "{path}: {}",
+            text(&res)
+        );
+    }
+    let res = t
+        .send(twilio_request(
+            base,
+            "/v1/telephony/voice",
+            &[
+                ("CallSid", "CAalias"),
+                ("From", "+13125550171"),
+                ("To", NUMBER),
+            ],
+        ))
+        .unwrap();
+    assert!(
+        text(&res).contains("action=\"/v1/telephony/voice/gather?turn=1\""),
+        "{}",
+        text(&res)
+    );
+
+    let script = get(t, "/v1/widget/widget.js");
+    assert_eq!(script.status, 200);
+    assert!(header(&script, "content-type").starts_with("text/javascript"));
+    assert!(text(&script).contains("/v1/widget/session"));
+    let page = get(t, "/v1/widget/demo?business=demo-salon");
+    assert_eq!(page.status, 200);
+    assert!(text(&page).contains("src=\"/v1/widget/widget.js\" data-business=\"demo-salon\""));
+    assert!(header(&page, "content-security-policy").contains("script-src 'self'"));
+
+    // A signed client that knows its customer: no name or number asked.
+    let (status, v) = signed_post(
+        t,
+        secret,
+        "/v1/chat/message",
+        &json!({"business_id": BUSINESS, "text": "a beard trim, soonest", "phone": "+13125550172", "name": "Dee"}),
+    );
+    assert_eq!(status, 200, "{v}");
+    let session = v["session_id"].as_str().unwrap().to_string();
+    let pick = v["suggestions"][0]
+        .as_str()
+        .expect("offered times")
+        .to_string();
+    let (_, v) = signed_post(
+        t,
+        secret,
+        "/v1/chat/message",
+        &json!({"business_id": BUSINESS, "session_id": session, "text": pick}),
+    );
+    assert!(
+        v["reply"]
+            .as_str()
+            .unwrap()
+            .starts_with("To confirm: a Beard trim"),
+        "{v}"
+    );
+    let (_, v) = signed_post(
+        t,
+        secret,
+        "/v1/chat/message",
+        &json!({"business_id": BUSINESS, "session_id": session, "text": "yes", "message_id": "c1"}),
+    );
+    assert_eq!(v["written"]["kind"], "booked", "{v}");
+    assert_eq!(
+        count(
+            "SELECT COUNT(*) FROM appointments a JOIN contacts c ON c.id = a.contact_id WHERE c.phone = '+13125550172'"
+        ),
+        1
+    );
+    let unsigned = t
+        .send(WireRequest {
+            method: "POST".into(),
+            path: "/v1/chat/message".into(),
+            headers: vec![("content-type".into(), "application/json".into())],
+            body: b"{}".to_vec(),
+        })
+        .unwrap();
+    assert_eq!(unsigned.status, 401, "an unsigned chat client");
+
+    // The voice turn: text in, text and SSML out; a caller asks for a person.
+    let (status, v) = signed_post(
+        t,
+        secret,
+        "/v1/voice/turn",
+        &json!({"business_id": BUSINESS, "call_id": "vt-1", "caller": "+13125550173"}),
+    );
+    assert_eq!(status, 200, "{v}");
+    assert!(
+        v["ssml"]
+            .as_str()
+            .unwrap()
+            .starts_with("<speak>Thanks for calling"),
+        "{v}"
+    );
+    let (_, v) = signed_post(
+        t,
+        secret,
+        "/v1/voice/turn",
+        &json!({"business_id": BUSINESS, "call_id": "vt-1", "text": "can I talk to a real person"}),
+    );
+    assert_eq!(v["transfer_to"], OWNER_PHONE, "{v}");
 }

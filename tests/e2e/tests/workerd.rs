@@ -241,6 +241,7 @@ fn shared_cases_pass_on_workerd() {
     let count = |sql: &str| d1_count(&state, "businesses", sql);
     edgedesk_e2e::receptionist::scenario(&http, &base, &count, &twilio);
     edgedesk_e2e::receptionist::calendar_both_ways(&http, &base, "dev-secret", &count, &google);
+    edgedesk_e2e::receptionist::other_routes(&http, &base, "dev-secret", &count);
     widget_books_in_a_browser(&root, &base, &count);
 
     // The LLM path on the real runtime: outbound fetch, KV cache, fallback, time-out.

@@ -460,6 +460,7 @@ fn the_receptionist_passes_on_spin_components() {
     let count = |sql: &str| host.query_i64("receptionist", sql).unwrap();
     receptionist::scenario(&t, BASE, &count, &twilio);
     receptionist::calendar_both_ways(&t, BASE, "dev-secret", &count, &google);
+    receptionist::other_routes(&t, BASE, "dev-secret", &count);
     // The racing deliveries really were served at once, each in its own
     // instance with its own database connection.
     eprintln!(
