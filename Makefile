@@ -67,7 +67,7 @@ $(WORKER): $(WORKER_SOURCES)
 
 ## The Worker's size for each set of products (a cargo feature each), built
 ## apart under target/worker-sizes/.
-WORKER_FEATURE_SETS := none copilot support copilot,support
+WORKER_FEATURE_SETS := none copilot support receptionist copilot,support,receptionist
 worker-sizes: tools
 	for set in $(WORKER_FEATURE_SETS); do \
 		features=$$([ $$set = none ] || echo "--features $$set"); \

@@ -77,7 +77,8 @@ fn bench(c: &mut Criterion) {
         upcoming_of: Some("+13125550147"),
         hint: None,
     };
-    c.bench_function("receptionist_engine/booking_by_text_5_turns", |bench| {
+    let mut group = c.benchmark_group("receptionist_engine");
+    group.bench_function("booking_by_text_5_turns", |bench| {
         bench.iter(|| {
             let mut state = State::default();
             for text in BOOKING {
@@ -86,7 +87,7 @@ fn bench(c: &mut Criterion) {
         })
     });
     let today = availability::local_day(&b.calendar, NOW);
-    c.bench_function("receptionist_engine/day_time_phrase", |bench| {
+    group.bench_function("day_time_phrase", |bench| {
         bench.iter(|| {
             phrases::parse_when(
                 black_box("could I come in next Tuesday morning around 10:30?"),
@@ -95,9 +96,10 @@ fn bench(c: &mut Criterion) {
         })
     });
     let cut = &b.services[0];
-    c.bench_function("receptionist_engine/free_times_4_weeks", |bench| {
+    group.bench_function("free_times_4_weeks", |bench| {
         bench.iter(|| availability::next_free(&b.calendar, cut, None, &held, NOW, 1000).len())
     });
+    group.finish();
 }
 
 criterion_group!(benches, bench);
