@@ -15,5 +15,6 @@ pub mod sentiment;
 pub mod signing;
 pub mod sla;
 pub mod smart_score;
+pub mod token_bucket;
 pub mod twilio;
 pub mod zone;
