@@ -19,6 +19,7 @@ pub mod deadline;
 pub mod docs;
 pub mod http;
 pub mod input;
+pub mod limits;
 pub mod llm;
 pub mod openapi;
 pub mod params;
