@@ -9,6 +9,7 @@
 
 pub mod bearer;
 pub mod body;
+pub mod buckets;
 pub mod builtin;
 pub mod cache;
 pub mod config;
