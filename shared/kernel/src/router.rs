@@ -115,6 +115,26 @@ impl PathParams {
     }
 }
 
+/// The routes of one group of a product's table: those of `infos` that
+/// `group_of` puts in `group`, each with the handler its group's table
+/// names. A product that deploys a component per group gives each group
+/// its own handler table, so a component links only its group's handlers.
+pub fn grouped<P, G: PartialEq>(
+    infos: Vec<RouteInfo>,
+    group: G,
+    group_of: fn(&str) -> G,
+    handler: fn(&str) -> Handler<P>,
+) -> Vec<Route<P>> {
+    infos
+        .into_iter()
+        .filter(|i| group_of(i.operation.id) == group)
+        .map(|info| Route {
+            handler: handler(info.operation.id),
+            info,
+        })
+        .collect()
+}
+
 /// Makes the platform a route's handler runs on, scoped to its product.
 pub trait Scope {
     type Platform: Platform;

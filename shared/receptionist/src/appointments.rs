@@ -194,6 +194,31 @@ pub fn set_event(id: &str, event_id: Option<&str>) -> Statement {
     )
 }
 
+/// Whether an appointment other than `own` holds any cell of
+/// `[start_at, held_until)`: why a booking or move onto that time failed.
+pub async fn held_by_other<P: Platform>(
+    p: &P,
+    business_id: &str,
+    start_at: i64,
+    held_until: i64,
+    own: Option<&str>,
+) -> Result<bool, ApiError> {
+    let (first, last) = cells(start_at, held_until);
+    let row = db::one(
+        p,
+        "SELECT 1 FROM appointment_cells WHERE business_id = ?1 AND cell BETWEEN ?2 AND ?3 \
+         AND appointment_id <> ?4 LIMIT 1",
+        &[
+            business_id.into(),
+            first.into(),
+            last.into(),
+            own.unwrap_or_default().into(),
+        ],
+    )
+    .await?;
+    Ok(row.is_some())
+}
+
 pub async fn get<P: Platform>(p: &P, id: &str) -> Result<Option<Appointment>, ApiError> {
     let sql = format!("SELECT {COLUMNS} FROM appointments WHERE id = ?1");
     Ok(db::one(p, &sql, &[id.into()])

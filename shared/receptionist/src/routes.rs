@@ -51,14 +51,7 @@ pub fn group<P: Platform>(g: Group) -> Vec<Route<P>> {
         Group::Chat => chat_handler::<P>,
         Group::Calendar => calendar_handler::<P>,
     };
-    infos()
-        .into_iter()
-        .filter(|i| group_of(i.operation.id) == g)
-        .map(|info| Route {
-            handler: handler(info.operation.id),
-            info,
-        })
-        .collect()
+    edgedesk_kernel::router::grouped(infos(), g, group_of, handler)
 }
 
 /// The group an operation belongs to.

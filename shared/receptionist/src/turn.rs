@@ -320,31 +320,6 @@ async fn take_once<P: Platform>(
     }
 }
 
-/// Whether some other appointment now holds part of `[start, held_until)`
-/// (seconds).
-async fn held_by_other<P: Platform>(
-    p: &P,
-    b: &Business,
-    start: i64,
-    held_until: i64,
-    own: Option<&str>,
-) -> bool {
-    let (first, last) = appointments::cells(start * 1000, held_until * 1000);
-    db::one(
-        p,
-        "SELECT 1 FROM appointment_cells WHERE business_id = ?1 AND cell BETWEEN ?2 AND ?3 \
-         AND appointment_id <> ?4 LIMIT 1",
-        &[
-            b.id.as_str().into(),
-            first.into(),
-            last.into(),
-            own.unwrap_or_default().into(),
-        ],
-    )
-    .await
-    .is_ok_and(|r| r.is_some())
-}
-
 /// Adds the statements of the reply's action; returns the id it writes.
 #[allow(clippy::too_many_arguments)]
 async fn act<P: Platform>(
@@ -519,4 +494,18 @@ async fn write_calendar<P: Platform>(
         _ => {}
     }
     Ok(())
+}
+
+/// Whether another appointment now holds part of `[start, held_until)`
+/// (seconds); a store fault counts as not, and the turn's own error stands.
+async fn held_by_other<P: Platform>(
+    p: &P,
+    b: &Business,
+    start: i64,
+    held_until: i64,
+    own: Option<&str>,
+) -> bool {
+    appointments::held_by_other(p, &b.id, start * 1000, held_until * 1000, own)
+        .await
+        .unwrap_or(false)
 }

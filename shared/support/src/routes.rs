@@ -60,14 +60,7 @@ pub fn group<P: Platform>(g: Group) -> Vec<Route<P>> {
         Group::Reports => reports_handler::<P>,
         Group::Ai => ai_handler::<P>,
     };
-    infos()
-        .into_iter()
-        .filter(|i| group_of(i.operation.id) == g)
-        .map(|info| Route {
-            handler: handler(info.operation.id),
-            info,
-        })
-        .collect()
+    edgedesk_kernel::router::grouped(infos(), g, group_of, handler)
 }
 
 /// The group an operation belongs to.

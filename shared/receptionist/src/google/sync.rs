@@ -10,7 +10,7 @@ use crate::business::Business;
 use crate::db::{self, Cols};
 use edgedesk_core::envelope::ApiError;
 use edgedesk_kernel::Platform;
-use edgedesk_kernel::platform::{SqlValue, Statement};
+use edgedesk_kernel::platform::Statement;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -376,7 +376,15 @@ async fn apply<P: Platform>(
         }
         let mut rest = failed.into_iter();
         if let Some((m, e)) = rest.next() {
-            if !held_by_another(p, b, &m).await? {
+            if !appointments::held_by_other(
+                p,
+                &b.id,
+                m.start_at,
+                m.held_until,
+                Some(&m.appointment.id),
+            )
+            .await?
+            {
                 // Not a collision: the store itself failed.
                 return Err(e);
             }
@@ -387,24 +395,6 @@ async fn apply<P: Platform>(
         pending = rest.map(|(m, _)| m).collect();
     }
     batch(p, &tail).await
-}
-
-/// Whether another appointment holds any cell of the move's new time.
-async fn held_by_another<P: Platform>(p: &P, b: &Business, m: &Move) -> Result<bool, ApiError> {
-    let (first, last) = appointments::cells(m.start_at, m.held_until);
-    let row = db::one(
-        p,
-        "SELECT 1 FROM appointment_cells WHERE business_id = ?1 AND cell BETWEEN ?2 AND ?3 \
-         AND appointment_id <> ?4 LIMIT 1",
-        &[
-            SqlValue::from(b.id.as_str()),
-            first.into(),
-            last.into(),
-            m.appointment.id.as_str().into(),
-        ],
-    )
-    .await?;
-    Ok(row.is_some())
 }
 
 /// The owner moved an appointment onto held time: the calendar is the
@@ -457,7 +447,15 @@ pub async fn apply_one<P: Platform>(
     match batch(p, &moved).await {
         Ok(()) => Ok("moved"),
         Err(e) => {
-            if !held_by_another(p, b, &m).await? {
+            if !appointments::held_by_other(
+                p,
+                &b.id,
+                m.start_at,
+                m.held_until,
+                Some(&m.appointment.id),
+            )
+            .await?
+            {
                 return Err(e);
             }
             batch(p, &move_unheld(&m, now)).await?;

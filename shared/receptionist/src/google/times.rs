@@ -12,7 +12,8 @@
 //! Parsed by hand: chrono's general parser would add kilobytes to every
 //! component for two fixed formats.
 
-use edgedesk_core::calendar::{DAY, civil, day_number};
+use edgedesk_core::calendar::{DAY, civil};
+use edgedesk_kernel::times;
 use edgedesk_core::zone::Zone;
 use serde_json::Value;
 
@@ -42,84 +43,18 @@ impl DateTime {
     }
 }
 
-fn digits(b: &[u8]) -> Option<i64> {
-    if b.is_empty() {
-        return None;
-    }
-    b.iter().try_fold(0i64, |n, &c| {
-        c.is_ascii_digit().then(|| n * 10 + i64::from(c - b'0'))
-    })
-}
-
-/// `YYYY-MM-DD` (a real calendar day) to its day number.
-pub fn parse_date(s: &str) -> Option<i64> {
-    let b = s.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-        return None;
-    }
-    let (y, m, d) = (digits(&b[0..4])?, digits(&b[5..7])?, digits(&b[8..10])?);
-    let (y, m, d) = (
-        i32::try_from(y).ok()?,
-        u32::try_from(m).ok()?,
-        u32::try_from(d).ok()?,
-    );
-    if !(1..=12).contains(&m) || d == 0 {
-        return None;
-    }
-    let day = day_number(y, m, d);
-    (civil(day) == (y, m, d)).then_some(day)
-}
-
 /// `YYYY-MM-DDTHH:MM:SS[.fraction][Z|±HH:MM]`: RFC 3339, the offset
-/// optional (Google leaves it out when `timeZone` says where). The fraction
-/// may have any number of digits and is cut to milliseconds; `T` and `Z`
-/// may be lowercase; a leap second (`:60`) is refused, as Google never
-/// writes one. `-00:00` ("offset unknown") reads as UTC.
+/// optional (Google leaves it out when `timeZone` says where), read by the
+/// kernel's [`times::parse_wall`]. The fraction may have any number of
+/// digits and is cut to milliseconds; `T` and `Z` may be lowercase; a leap
+/// second (`:60`) is refused, as Google never writes one. `-00:00`
+/// ("offset unknown") reads as UTC.
 pub fn parse(s: &str) -> Option<DateTime> {
-    let b = s.as_bytes();
-    if b.len() < 19 || !matches!(b[10], b'T' | b't') || b[13] != b':' || b[16] != b':' {
-        return None;
-    }
-    let day = parse_date(&s[..10])?;
-    let (h, m, sec) = (
-        digits(&b[11..13])?,
-        digits(&b[14..16])?,
-        digits(&b[17..19])?,
-    );
-    if h > 23 || m > 59 || sec > 59 {
-        return None;
-    }
-    let mut rest = &b[19..];
-    let mut ms = 0;
-    if let Some((b'.', tail)) = rest.split_first() {
-        let n = tail.iter().take_while(|c| c.is_ascii_digit()).count();
-        if n == 0 {
-            return None;
-        }
-        // The first three digits, padded: ".5" is 500 ms.
-        ms = tail[..n]
-            .iter()
-            .chain(std::iter::repeat(&b'0'))
-            .take(3)
-            .fold(0, |acc, &c| acc * 10 + i64::from(c - b'0'));
-        rest = &tail[n..];
-    }
-    let offset_secs = match rest {
-        [] => None,
-        [b'Z' | b'z'] => Some(0),
-        [sign @ (b'+' | b'-'), oh @ .., b':', om1, om2] if oh.len() == 2 => {
-            let (oh, om) = (digits(oh)?, digits(&[*om1, *om2])?);
-            if oh > 23 || om > 59 {
-                return None;
-            }
-            let secs = (oh * 3600 + om * 60) as i32;
-            Some(if *sign == b'-' { -secs } else { secs })
-        }
-        _ => return None,
-    };
+    let (local_ms, offset_min) = times::parse_wall(s)?;
     Some(DateTime {
-        local_ms: (day * DAY + h * 3600 + m * 60 + sec) * 1000 + ms,
-        offset_secs,
+        local_ms,
+        // Within ±23:59, so seconds fit an i32.
+        offset_secs: offset_min.map(|m| (m * 60) as i32),
     })
 }
 
@@ -178,7 +113,7 @@ pub fn event_time(t: &Value, calendar_zone: Option<&str>, business: &Zone) -> Op
             .unwrap_or_else(|| business.clone());
         return Some(dt.in_zone(&zone));
     }
-    let day = parse_date(t.get("date")?.as_str()?)?;
+    let day = times::parse_day(t.get("date")?.as_str()?)?;
     Some(business.to_utc(day * DAY) * 1000)
 }
 
