@@ -820,21 +820,27 @@ fn on_confirm_book(state: &mut State, text: &str, ctx: &Context<'_>) -> Option<R
         }
         Some(false) => {
             state.misses = 0;
-            state.start = None;
-            state.stage = Stage::When;
-            Some(Reply::say(
-                "No problem. What day and time would suit you better?",
-            ))
+            Some(another_time(state))
         }
-        None => {
-            // A new time instead of yes or no: look again.
-            let when = when_in(text, ctx);
-            if has_when(&when) {
-                return on_when(state, text, ctx);
-            }
-            switch_intent(state, text, ctx)
-        }
+        None => new_time_or_request(state, text, ctx),
     }
+}
+
+/// No to the read-back of a time: ask for another.
+fn another_time(state: &mut State) -> Reply {
+    state.start = None;
+    state.stage = Stage::When;
+    Reply::say("No problem. What day and time would suit you better?")
+}
+
+/// Neither yes nor no to the read-back of a time: a new time to look for,
+/// or another request.
+fn new_time_or_request(state: &mut State, text: &str, ctx: &Context<'_>) -> Option<Reply> {
+    let when = when_in(text, ctx);
+    if has_when(&when) {
+        return on_when(state, text, ctx);
+    }
+    switch_intent(state, text, ctx)
 }
 
 /// Cancelling or moving: which appointment? Needs the customer's number.
@@ -1029,20 +1035,8 @@ fn on_confirm_move(state: &mut State, text: &str, ctx: &Context<'_>) -> Option<R
                 ..Reply::default()
             })
         }
-        Some(false) => {
-            state.start = None;
-            state.stage = Stage::When;
-            Some(Reply::say(
-                "No problem. What day and time would suit you better?",
-            ))
-        }
-        None => {
-            let when = when_in(text, ctx);
-            if has_when(&when) {
-                return on_when(state, text, ctx);
-            }
-            switch_intent(state, text, ctx)
-        }
+        Some(false) => Some(another_time(state)),
+        None => new_time_or_request(state, text, ctx),
     }
 }
 

@@ -142,8 +142,7 @@ pub fn sql(now_ms: i64) -> String {
             quote(service),
             quote(&contact)
         ));
-        let first = start.div_euclid(crate::appointments::CELL_MS);
-        let last = (held - 1).div_euclid(crate::appointments::CELL_MS);
+        let (first, last) = crate::appointments::cells(start, held);
         out.push_str(&format!(
             "WITH RECURSIVE c(n) AS (SELECT {first} UNION ALL SELECT n + 1 FROM c WHERE n < {last}) \
              INSERT INTO appointment_cells (business_id, cell, appointment_id) SELECT {}, n, {} FROM c;\n",

@@ -150,21 +150,25 @@ fn voice_twiml(reply: &Reply, conv: &Conversation, b: &Business, path: &str) -> 
     twiml::response(200, &inner)
 }
 
+/// A turn of the call a voice webhook is about: known by its CallSid, from
+/// the caller's number when it is one (not "anonymous").
+fn call_turn<'h>(hook: &'h Hook, key: &'h str) -> Inbound<'h> {
+    Inbound {
+        channel: Channel::Voice,
+        external_id: hook.param("CallSid").unwrap_or_default(),
+        caller: hook.param("From").filter(|c| c.starts_with('+')),
+        delivery: Some(key),
+    }
+}
+
 /// `POST /v1/twilio/voice`: a call comes in. Greets and listens.
 pub async fn voice<P: Platform>(p: &P, req: &Request) -> Response {
     let (hook, key) = match accept(p, req, "voice").await {
         Ok(v) => v,
         Err(answer) => return answer,
     };
-    let call = hook.param("CallSid").unwrap_or_default().to_string();
-    let caller = hook.param("From").map(str::to_string);
     let b = &hook.business;
-    let inbound = Inbound {
-        channel: Channel::Voice,
-        external_id: &call,
-        caller: caller.as_deref().filter(|c| c.starts_with('+')),
-        delivery: Some(&key),
-    };
+    let inbound = call_turn(&hook, &key);
     let render = |reply: &Reply, conv: &Conversation, _: Option<&str>| {
         voice_twiml(reply, conv, b, &req.path)
     };
@@ -180,20 +184,14 @@ pub async fn gather<P: Platform>(p: &P, req: &Request) -> Response {
         Ok(v) => v,
         Err(answer) => return answer,
     };
-    let call = hook.param("CallSid").unwrap_or_default().to_string();
-    let caller = hook.param("From").map(str::to_string);
     let b = &hook.business;
     let text = heard(&hook);
-    let inbound = Inbound {
-        channel: Channel::Voice,
-        external_id: &call,
-        caller: caller.as_deref().filter(|c| c.starts_with('+')),
-        delivery: Some(&key),
-    };
+    let inbound = call_turn(&hook, &key);
+    let call = inbound.external_id;
     let render = |reply: &Reply, conv: &Conversation, _: Option<&str>| {
         voice_twiml(reply, conv, b, &req.path)
     };
-    let conv = match conversations::latest(p, &b.id, Channel::Voice, &call, 0).await {
+    let conv = match conversations::latest(p, &b.id, Channel::Voice, call, 0).await {
         Ok(c) => c,
         Err(e) => return failed(p, &key, &e).await,
     };

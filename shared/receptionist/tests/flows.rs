@@ -44,6 +44,26 @@ impl Salon {
         }
     }
 
+    /// The salon connected to a Google Calendar at `https://google.test`.
+    fn connect_google(&self) {
+        self.db()
+            .with_db(|c| {
+                c.execute_batch(
+                    "UPDATE businesses SET google_calendar_id = 'salon@example.com', \
+                     google_refresh_token_secret = 'GOOGLE_REFRESH_TOKEN'",
+                )
+            })
+            .unwrap()
+            .unwrap();
+        self.p.set_var("GOOGLE_CLIENT_ID", "client");
+        self.p.set_var("GOOGLE_CLIENT_SECRET", "secret");
+        self.p.set_var("GOOGLE_REFRESH_TOKEN", "refresh");
+        self.p
+            .set_var("GOOGLE_OAUTH_TOKEN_URL", "https://google.test/token");
+        self.p
+            .set_var("GOOGLE_CALENDAR_API", "https://google.test/calendar/v3");
+    }
+
     fn db(&self) -> TestPlatform {
         self.p.scoped(&PRODUCT)
     }
@@ -457,20 +477,7 @@ fn two_channels_confirming_one_time_book_it_once() {
 #[test]
 fn bookings_are_written_to_a_connected_google_calendar() {
     let s = Salon::new();
-    s.db()
-        .with_db(|c| {
-            c.execute_batch(
-                "UPDATE businesses SET google_calendar_id = 'salon@example.com', \
-                 google_refresh_token_secret = 'GOOGLE_REFRESH_TOKEN'",
-            )
-        })
-        .unwrap()
-        .unwrap();
-    s.p.set_var("GOOGLE_CLIENT_ID", "client");
-    s.p.set_var("GOOGLE_CLIENT_SECRET", "secret");
-    s.p.set_var("GOOGLE_REFRESH_TOKEN", "refresh");
-    s.p.set_var("GOOGLE_OAUTH_TOKEN_URL", "https://google.test/token");
-    s.p.set_var("GOOGLE_CALENDAR_API", "https://google.test/calendar/v3");
+    s.connect_google();
     s.p.on_http(|req| {
         let (status, body) = if req.url.ends_with("/token") {
             (
@@ -708,12 +715,12 @@ fn upkeep_forgets_old_deliveries_and_renews_expiring_channels() {
     s.sms("SM1", "what are your hours");
     let week = edgedesk_receptionist::upkeep::DELIVERY_RETENTION_MS;
     let now = s.p.now.get();
+    s.connect_google();
     s.db()
         .with_db(|c| {
             c.execute_batch(&format!(
                 "UPDATE deliveries SET created_at = {}; \
-                 UPDATE businesses SET google_calendar_id = 'salon@example.com', \
-                 google_refresh_token_secret = 'GOOGLE_REFRESH_TOKEN', google_channel_id = 'old', \
+                 UPDATE businesses SET google_channel_id = 'old', \
                  google_channel_token = 't', google_resource_id = 'r', google_sync_token = 's1', \
                  google_channel_expiration = {};",
                 now - week - 1,
@@ -722,11 +729,6 @@ fn upkeep_forgets_old_deliveries_and_renews_expiring_channels() {
         })
         .unwrap()
         .unwrap();
-    s.p.set_var("GOOGLE_CLIENT_ID", "client");
-    s.p.set_var("GOOGLE_CLIENT_SECRET", "secret");
-    s.p.set_var("GOOGLE_REFRESH_TOKEN", "refresh");
-    s.p.set_var("GOOGLE_OAUTH_TOKEN_URL", "https://google.test/token");
-    s.p.set_var("GOOGLE_CALENDAR_API", "https://google.test/calendar/v3");
     s.p.on_http(|req| {
         let body = if req.url.ends_with("/token") {
             r#"{"access_token": "at", "expires_in": 3600}"#.to_string()

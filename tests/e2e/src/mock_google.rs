@@ -20,11 +20,11 @@
 //! number, which is what a sync token counts. Every call is recorded as
 //! `METHOD /path?query`.
 
-use crate::mock_llm::respond;
+use crate::mock_llm::{read_request, respond};
 use edgedesk_kernel::platform::{OutboundRequest, OutboundResponse, StoreError};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader, Read};
+use std::io::Read;
 use std::net::{TcpListener, TcpStream};
 use std::sync::{Arc, Mutex};
 
@@ -215,36 +215,14 @@ struct Incoming {
 }
 
 fn read(stream: &TcpStream) -> Option<Incoming> {
-    let mut reader = BufReader::new(stream);
-    let mut line = String::new();
-    reader.read_line(&mut line).ok()?;
-    let mut parts = line.split_whitespace();
-    let method = parts.next()?.to_string();
-    let target = parts.next()?.to_string();
-    let mut headers = Vec::new();
-    loop {
-        line.clear();
-        if reader.read_line(&mut line).ok()? == 0 || line == "\r\n" {
-            break;
-        }
-        if let Some((k, v)) = line.split_once(':') {
-            headers.push((k.trim().to_ascii_lowercase(), v.trim().to_string()));
-        }
-    }
-    let length: usize = headers
-        .iter()
-        .find(|(k, _)| k == "content-length")
-        .and_then(|(_, v)| v.parse().ok())
-        .unwrap_or(0);
-    let mut body = vec![0u8; length.min(1 << 20)];
-    reader.read_exact(&mut body).ok()?;
-    let (path, query) = target.split_once('?').unwrap_or((&target, ""));
+    let r = read_request(stream)?;
+    let (path, query) = r.path.split_once('?').unwrap_or((&r.path, ""));
     Some(Incoming {
-        method,
         path: path.to_string(),
         query: query.to_string(),
-        headers,
-        body,
+        method: r.method,
+        headers: r.headers,
+        body: r.body,
     })
 }
 

@@ -43,6 +43,8 @@ pub fn start() -> MockLlm {
 
 /// A request as a loopback stand-in reads it.
 pub struct MockRequest {
+    pub method: String,
+    /// The request target: the path, with `?query` when there is one.
     pub path: String,
     /// Names lowercase.
     pub headers: Vec<(String, String)>,
@@ -63,7 +65,9 @@ pub fn read_request(stream: &std::net::TcpStream) -> Option<MockRequest> {
     let mut reader = BufReader::new(stream);
     let mut line = String::new();
     reader.read_line(&mut line).ok()?;
-    let path = line.split_whitespace().nth(1)?.to_string();
+    let mut parts = line.split_whitespace();
+    let method = parts.next()?.to_string();
+    let path = parts.next()?.to_string();
     let mut headers = Vec::new();
     loop {
         line.clear();
@@ -82,6 +86,7 @@ pub fn read_request(stream: &std::net::TcpStream) -> Option<MockRequest> {
     let mut body = vec![0u8; length.min(1 << 20)];
     reader.read_exact(&mut body).ok()?;
     Some(MockRequest {
+        method,
         path,
         headers,
         body,

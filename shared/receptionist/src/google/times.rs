@@ -13,8 +13,8 @@
 //! component for two fixed formats.
 
 use edgedesk_core::calendar::{DAY, civil};
-use edgedesk_kernel::times;
 use edgedesk_core::zone::Zone;
+use edgedesk_kernel::times;
 use serde_json::Value;
 
 /// A date-time as written: its wall-clock reading (milliseconds since
