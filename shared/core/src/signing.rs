@@ -32,6 +32,17 @@ pub fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
     mac.finalize().into_bytes().into()
 }
 
+/// Whether a presented secret (a channel token, an operator token) is the
+/// expected one, in time that depends on neither: both are hashed first,
+/// so even their lengths stay hidden.
+pub fn same_secret(given: &[u8], expected: &[u8]) -> bool {
+    use sha2::Digest;
+    use subtle::ConstantTimeEq;
+    let given: [u8; 32] = Sha256::digest(given).into();
+    let expected: [u8; 32] = Sha256::digest(expected).into();
+    given.ct_eq(&expected).into()
+}
+
 fn new_mac(key: &[u8]) -> HmacSha256 {
     // HMAC accepts keys of any length; this cannot fail.
     HmacSha256::new_from_slice(key).expect("HMAC takes keys of any length")
@@ -321,6 +332,15 @@ mod tests {
 
     fn unhex(s: &str) -> alloc::vec::Vec<u8> {
         hex::decode(s).unwrap()
+    }
+
+    #[test]
+    fn same_secret_needs_every_byte() {
+        assert!(same_secret(b"token", b"token"));
+        assert!(!same_secret(b"token", b"toke"));
+        assert!(!same_secret(b"token", b"tokenx"));
+        assert!(!same_secret(b"token", b"tokeN"));
+        assert!(!same_secret(b"", b"token"));
     }
 
     /// RFC 4231 test cases 1-4, 6 and 7 (case 5 truncates the output).

@@ -23,6 +23,7 @@ pub mod input;
 pub mod limits;
 pub mod llm;
 pub mod openapi;
+pub mod operator;
 pub mod params;
 pub mod platform;
 pub mod replay;

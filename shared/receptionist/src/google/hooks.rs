@@ -12,10 +12,9 @@ use edgedesk_core::zone::Zone;
 use edgedesk_kernel::platform::Platform;
 use edgedesk_kernel::{Request, Response, bearer, config};
 use serde_json::{Map, Value};
-use subtle::ConstantTimeEq;
 
 fn same_secret(given: &str, expected: &str) -> bool {
-    given.as_bytes().ct_eq(expected.as_bytes()).into()
+    edgedesk_core::signing::same_secret(given.as_bytes(), expected.as_bytes())
 }
 
 /// `POST /v1/calendar/google/push`: a change notification. Google signs
