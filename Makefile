@@ -131,6 +131,7 @@ lint: tools fmt-check
 # benches, the Worker on wasm32, the Spin components on wasip2.
 test: fmt-check build spin-build
 	@scripts/ensure-chromium.sh
+	@scripts/ensure-prometheus-parser.sh
 	# The core has no std at all: prove it on a target that has none.
 	$(LINTED) cargo build -p edgedesk-core --target wasm32v1-none
 	# Unit, property, product, API-description and end-to-end tests: in-process,

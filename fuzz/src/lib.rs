@@ -24,7 +24,7 @@ thread_local! {
 
 /// Serves a request as the Worker would.
 pub fn send(p: &FuzzPlatform, req: Request) -> Response {
-    APP.with(|app| futures::executor::block_on(serve(app, &|_| p.clone(), req)))
+    APP.with(|app| futures::executor::block_on(serve(app, &|_| p.clone(), req)).0)
 }
 
 /// Every route the Worker serves, from its table: fuzz targets that take
@@ -105,6 +105,8 @@ impl SqlStore for FuzzPlatform {
         Ok(vec![1; statements.len()])
     }
 }
+
+impl Limiter for FuzzPlatform {}
 
 impl Clock for FuzzPlatform {
     fn now_ms(&self) -> i64 {

@@ -17,6 +17,11 @@ EXPLAINED = {
     "504": "a store read timing out: shared/copilot/tests/behaviour.rs (hanging store)",
     "413": "a body over 64 KiB: shared cases and the workerd test (1.2 MB and 3 MB bodies)",
     "405": "a method the path does not serve: shared cases",
+    "423": "a locked-down business (the fuzzed salon is not locked): "
+           "shared/receptionist/tests/flows.rs (every channel while locked)",
+    "429": "the rate limit, off on the fuzzed deployment so that every other answer is reached: "
+           "tests/e2e/src/limits.rs (exact under concurrency on workerd and on the Spin host) and "
+           "shared/kernel/src/limiter.rs",
     "default": "no error the generated requests could cause: see the shared cases",
 }
 

@@ -46,7 +46,9 @@ BASE=http://127.0.0.1:$PORT
 : > "$OUT/empty.env"
 # The receptionist's settings: the salon's Twilio auth token (Schemathesis
 # cannot sign Twilio's webhooks with it, so they answer 403) and the Google
-# Calendar relay's secret (it sends none, so the relay answers 401).
+# Calendar relay's secret (it sends none, so the relay answers 401). Rate
+# limits are off: thousands of requests from one address would otherwise
+# meet 429 before any other answer.
 "$NODE_BIN/wrangler" dev --local --ip 127.0.0.1 --port "$PORT" --inspector-port "$(free_port)" \
   --persist-to "$OUT/state" --show-interactive-dev-session=false \
   --env-file "$OUT/empty.env" \
@@ -54,7 +56,8 @@ BASE=http://127.0.0.1:$PORT
   --var "SECRET_KEY:$SESSION_KEY" --var "QUIMBI_BASE_URL:http://127.0.0.1:$(cat "$OUT/intelligence.port")" \
   --var QUIMBI_API_KEY:api-fuzz-key \
   --var TWILIO_AUTH_TOKEN:api-fuzz-twilio-token --var "PUBLIC_BASE_URL:$BASE" \
-  --var GOOGLE_WEBHOOK_SECRET:api-fuzz-relay-secret >"$OUT/wrangler.log" 2>&1 &
+  --var GOOGLE_WEBHOOK_SECRET:api-fuzz-relay-secret \
+  --var RATE_LIMIT_DISABLED:true --var OPERATOR_TOKEN:api-fuzz-operator-token >"$OUT/wrangler.log" 2>&1 &
 SERVER=$!
 trap 'kill -INT $SERVER 2>/dev/null || true; wait $SERVER 2>/dev/null || true; kill $STAND_IN 2>/dev/null || true' EXIT
 # Waits for the Worker, then keeps the document it serves (python3 rather
@@ -75,6 +78,7 @@ PY
 echo '{"method": "GET", "path": "/openapi.json", "status": 200}' > "$OUT/statuses.jsonl"
 
 PYTHONPATH=tests/api SCHEMATHESIS_HOOKS=hooks EDGEDESK_SECRET=dev-secret EDGEDESK_SESSION_KEY=$SESSION_KEY \
+EDGEDESK_OPERATOR_TOKEN=api-fuzz-operator-token \
 EDGEDESK_STATUS_LOG="$OUT/statuses.jsonl" \
   "$VENV/bin/schemathesis" --config-file tests/api/schemathesis.toml run "$BASE/openapi.json" \
   --checks all --max-examples "$MAX_EXAMPLES" --seed 2026 --workers 1 \

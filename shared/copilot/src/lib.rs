@@ -37,6 +37,7 @@ pub static PRODUCT: Product = Product {
         d1_binding: "COPILOT_DB",
         sqlite_label: "copilot",
     }),
+    observed: None,
 };
 
 /// The product's schema fragment for `/openapi.json`, generated from its

@@ -18,6 +18,8 @@ pub enum ErrorCode {
     RateLimited,
     UpstreamFailure,
     NotConfigured,
+    /// The business has stopped its assistant (lockdown).
+    Locked,
 }
 
 impl ErrorCode {
@@ -33,6 +35,7 @@ impl ErrorCode {
             ErrorCode::RateLimited => "RATE_LIMITED",
             ErrorCode::UpstreamFailure => "UPSTREAM_FAILURE",
             ErrorCode::NotConfigured => "NOT_CONFIGURED",
+            ErrorCode::Locked => "LOCKED",
         }
     }
 
@@ -50,6 +53,7 @@ impl ErrorCode {
             ErrorCode::RateLimited => 429,
             ErrorCode::UpstreamFailure => 502,
             ErrorCode::NotConfigured => 503,
+            ErrorCode::Locked => 423,
         }
     }
 }
@@ -184,6 +188,7 @@ mod tests {
             (ErrorCode::RateLimited, 429, "RATE_LIMITED"),
             (ErrorCode::UpstreamFailure, 502, "UPSTREAM_FAILURE"),
             (ErrorCode::NotConfigured, 503, "NOT_CONFIGURED"),
+            (ErrorCode::Locked, 423, "LOCKED"),
         ];
         for (code, status, name) in pairs {
             assert_eq!(code.http_status(), status);

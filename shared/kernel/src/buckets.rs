@@ -4,19 +4,16 @@
 //! left it. The statement is the core's [`edgedesk_core::token_bucket::take`]
 //! written in SQL; a property test holds the two to the same answers.
 //!
-//! The table (each product that limits has it in its migrations):
-//!
-//! ```sql
-//! CREATE TABLE IF NOT EXISTS rate_buckets (
-//!     key     TEXT    NOT NULL PRIMARY KEY,
-//!     units   INTEGER NOT NULL,
-//!     at_ms   INTEGER NOT NULL,
-//!     allowed INTEGER NOT NULL
-//! );
-//! ```
+//! The table is [`TABLE_SQL`]: each product that limits has it in its
+//! migrations, and the Worker's bucket objects make it in their own storage.
 
 use crate::platform::{SqlStore, SqlValue, StoreError};
 use edgedesk_core::token_bucket::{Bucket, Decision, Limit, UNIT, wait_ms};
+
+/// Where buckets are kept, one row each.
+pub const TABLE_SQL: &str = "CREATE TABLE IF NOT EXISTS rate_buckets (\
+     key TEXT NOT NULL PRIMARY KEY, units INTEGER NOT NULL, \
+     at_ms INTEGER NOT NULL, allowed INTEGER NOT NULL)";
 
 /// SQLite evaluates every `SET` expression on the row as it was, so the
 /// refilled amount is the same in each; `max(0, ...)` keeps a clock behind
@@ -57,7 +54,7 @@ pub fn decision(limit: Limit, units: i64, at_ms: i64, allowed: bool) -> Decision
 }
 
 /// Takes a token from `key`'s bucket in the store.
-pub async fn take<P: SqlStore>(
+pub async fn take<P: SqlStore + ?Sized>(
     p: &P,
     key: &str,
     limit: Limit,
@@ -79,11 +76,7 @@ mod tests {
 
     fn db() -> rusqlite::Connection {
         let db = rusqlite::Connection::open_in_memory().unwrap();
-        db.execute_batch(
-            "CREATE TABLE rate_buckets (key TEXT NOT NULL PRIMARY KEY, units INTEGER NOT NULL, \
-             at_ms INTEGER NOT NULL, allowed INTEGER NOT NULL)",
-        )
-        .unwrap();
+        db.execute_batch(TABLE_SQL).unwrap();
         db
     }
 

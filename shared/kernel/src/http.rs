@@ -23,6 +23,9 @@ pub struct Request {
     /// Header names in lowercase.
     pub headers: Vec<(String, String)>,
     pub body: Result<Vec<u8>, BodyError>,
+    /// The address of the connection's other end, as the runtime reports
+    /// it (never read from a header the client controls).
+    pub peer: Option<String>,
 }
 
 impl Request {
@@ -35,6 +38,7 @@ impl Request {
             query: query.to_string(),
             headers: Vec::new(),
             body: Ok(Vec::new()),
+            peer: None,
         }
     }
 
@@ -71,6 +75,8 @@ pub struct Response {
     pub status: u16,
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
+    /// The tenant the answer was for, for logs and counters; never sent.
+    pub business: Option<String>,
 }
 
 impl Response {
@@ -82,6 +88,7 @@ impl Response {
                 "application/json; charset=utf-8".into(),
             )],
             body: serde_json::to_vec(value).unwrap_or_default(),
+            business: None,
         }
     }
 
@@ -97,6 +104,7 @@ impl Response {
                 ),
             ],
             body: page.into_bytes(),
+            business: None,
         }
     }
 
@@ -113,6 +121,7 @@ impl Response {
             status,
             headers: Vec::new(),
             body: Vec::new(),
+            business: None,
         }
     }
 
@@ -121,6 +130,12 @@ impl Response {
             .iter()
             .find(|(k, _)| k.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.as_str())
+    }
+
+    /// Names the tenant the answer was for (logs and counters only).
+    pub fn for_business(mut self, id: &str) -> Self {
+        self.business = Some(id.to_string());
+        self
     }
 
     pub fn set_header(&mut self, name: &str, value: impl Into<String>) {

@@ -20,14 +20,18 @@ pub mod deadline;
 pub mod docs;
 pub mod http;
 pub mod input;
+pub mod limiter;
 pub mod limits;
 pub mod llm;
+pub mod metrics;
+pub mod observe;
 pub mod openapi;
 pub mod operator;
 pub mod params;
 pub mod platform;
 pub mod replay;
 pub mod router;
+pub mod sentry;
 pub mod signed;
 #[cfg(test)]
 mod test_sql;

@@ -44,23 +44,28 @@ pub fn group_of(path: &str) -> Option<&'static str> {
     })
 }
 
-/// The client's address. `CF-Connecting-IP` is set by Cloudflare's edge
-/// and cannot be forged through it; otherwise the first address of
-/// `X-Forwarded-For` (or `X-Real-IP`) counts only when the connection
-/// comes from a trusted proxy; otherwise the connection's own peer.
+/// The client's address.
+///
+/// - `CF-Connecting-IP` is set by Cloudflare's edge, which replaces any a
+///   client sent: it counts on the Worker (whose runtime reports no peer)
+///   and behind a trusted proxy, never from a client reaching Spin
+///   directly.
+/// - Otherwise the first address of `X-Forwarded-For` (or `X-Real-IP`)
+///   counts only when the connection comes from a trusted proxy.
+/// - Otherwise the connection's own peer.
 pub fn client_ip<'a>(
     req: &'a Request,
     peer: Option<&'a str>,
     trusted: &[String],
 ) -> Option<&'a str> {
-    if let Some(ip) = req
+    let from_proxy = peer.is_some_and(|p| trusted.iter().any(|t| t == p));
+    let edge = req
         .header("cf-connecting-ip")
         .map(str::trim)
-        .filter(|v| is_ip(v))
-    {
+        .filter(|v| is_ip(v));
+    if let (Some(ip), true) = (edge, peer.is_none() || from_proxy) {
         return Some(ip);
     }
-    let from_proxy = peer.is_some_and(|p| trusted.iter().any(|t| t == p));
     if from_proxy {
         let forwarded = req
             .header("x-forwarded-for")
@@ -115,7 +120,8 @@ impl Settings {
     /// not limited: limiting off, a path outside the groups, a listed
     /// client. A client whose address is unknown shares one bucket per
     /// group, so hiding the address never escapes the limit.
-    pub fn key(&self, req: &Request, peer: Option<&str>) -> Option<String> {
+    pub fn key(&self, req: &Request) -> Option<String> {
+        let peer = req.peer.as_deref();
         if self.disabled {
             return None;
         }
@@ -172,10 +178,13 @@ mod tests {
                 ("x-forwarded-for", "198.51.100.1"),
             ],
         );
+        assert_eq!(client_ip(&cf, None, &trusted), Some("203.0.113.7"));
         assert_eq!(
-            client_ip(&cf, Some("10.9.9.9"), &trusted),
+            client_ip(&cf, Some("10.0.0.2"), &trusted),
             Some("203.0.113.7")
         );
+        // A client reaching the service directly names no one else.
+        assert_eq!(client_ip(&cf, Some("10.9.9.9"), &trusted), Some("10.9.9.9"));
         let xff = req("/", &[("x-forwarded-for", "198.51.100.1, 10.0.0.2")]);
         assert_eq!(
             client_ip(&xff, Some("10.0.0.2"), &trusted),
@@ -217,18 +226,30 @@ mod tests {
             trusted_proxies: Vec::new(),
         };
         let r = req("/v1/widget/message", &[("cf-connecting-ip", "203.0.113.7")]);
-        assert_eq!(s.key(&r, None).as_deref(), Some("widget:203.0.113.7"));
+        assert_eq!(s.key(&r).as_deref(), Some("widget:203.0.113.7"));
         let listed = req("/v1/widget/message", &[("cf-connecting-ip", "203.0.113.9")]);
-        assert_eq!(s.key(&listed, None), None);
-        assert_eq!(s.key(&req("/health", &[]), Some("203.0.113.7")), None);
+        assert_eq!(s.key(&listed), None);
         assert_eq!(
-            s.key(&req("/twilio/sms", &[]), None).as_deref(),
+            s.key(&Request {
+                peer: Some("203.0.113.7".into()),
+                ..req("/health", &[])
+            }),
+            None
+        );
+        assert_eq!(
+            s.key(&req("/twilio/sms", &[])).as_deref(),
             Some("twilio:unknown")
         );
+        // Without forwarding headers, the connection's peer is the client.
+        let direct = Request {
+            peer: Some("192.0.2.50".into()),
+            ..req("/v1/chat/message", &[])
+        };
+        assert_eq!(s.key(&direct).as_deref(), Some("chat:192.0.2.50"));
         let off = Settings {
             disabled: true,
             ..s
         };
-        assert_eq!(off.key(&r, None), None);
+        assert_eq!(off.key(&r), None);
     }
 }

@@ -59,6 +59,7 @@ fn assemble(api: &Api<'_>) -> Value {
                 "timestamp": {"type": "apiKey", "in": "header", "name": "X-Timestamp", "description": "Unix epoch milliseconds, within 5 minutes of the server's clock."},
                 "client": {"type": "apiKey", "in": "header", "name": "X-Client", "description": "Client id: [A-Za-z0-9._-], 1-64 characters."},
                 "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT", "description": "A session token from POST /api/agents/login: HS256, valid 24 hours, until it expires or its holder logs out."},
+                "operator": {"type": "http", "scheme": "bearer", "description": "The deployment's operator token (OPERATOR_TOKEN): administration and metrics."},
                 "signature": {"type": "apiKey", "in": "header", "name": "X-Signature", "description": "Lowercase hex HMAC-SHA256 of {X-Timestamp}.{X-Client}.{raw body}; each signed request is accepted once."},
             },
             "responses": {
@@ -90,6 +91,7 @@ fn operation(route: &RouteInfo, documented: Option<&Value>) -> Value {
             json!([{"timestamp": [], "client": [], "signature": []}])
         }
         Auth::Bearer => json!([{"bearer": []}]),
+        Auth::Operator => json!([{"operator": []}]),
     };
     let mut responses = json!({"200": {"description": "OK"}});
     if let Some(Value::Object(doc)) = documented {
@@ -115,6 +117,13 @@ fn operation(route: &RouteInfo, documented: Option<&Value>) -> Value {
                 _ => op[key] = value.clone(),
             }
         }
+    }
+    if crate::limits::group_of(route.path).is_some() {
+        responses["429"] = json!({
+            "description": "Too many requests from this client to this route group (a token bucket per client address and group: RATE_LIMIT_BURST at once, refilled at RATE_LIMIT_PER_MINUTE).",
+            "headers": {"Retry-After": {"description": "Whole seconds until a token is available.", "schema": {"type": "integer", "minimum": 1}}},
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorEnvelope"}}},
+        });
     }
     responses["default"] = json!({"$ref": "#/components/responses/Error"});
     op["responses"] = responses;
@@ -245,6 +254,28 @@ impl Fragment {
         self
     }
 
+    /// Documents an error answer of operation `id` besides the default
+    /// one, after [`Fragment::operation`]: its status, when it happens, and
+    /// its media type (the error envelope when JSON).
+    pub fn refusal(
+        &mut self,
+        id: &str,
+        status: u16,
+        description: &str,
+        content_type: &str,
+    ) -> &mut Self {
+        let schema = if content_type == "application/json" {
+            json!({"schema": {"$ref": "#/components/schemas/ErrorEnvelope"}})
+        } else {
+            json!({})
+        };
+        self.documented(id)["responses"][status.to_string()] = json!({
+            "description": description,
+            "content": {content_type: schema},
+        });
+        self
+    }
+
     fn documented(&mut self, id: &str) -> &mut Value {
         self.operations
             .get_mut(id)
@@ -309,6 +340,9 @@ pub enum ErrorCodeName {
     UpstreamFailure,
     /// 503: a setting the route needs is missing; the message names it.
     NotConfigured,
+    /// 423: the business has stopped its assistant; its owner can start it
+    /// again.
+    Locked,
 }
 
 /// `schema` with every `#/components/schemas/...` reference replaced by

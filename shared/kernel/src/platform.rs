@@ -6,6 +6,7 @@
 //! thread, so the traits use plain `async fn`.
 #![allow(async_fn_in_trait)]
 
+use edgedesk_core::token_bucket::{Decision, Limit};
 use std::fmt;
 
 /// A product: its name and the database it owns. The kernel hands each
@@ -18,6 +19,17 @@ pub struct Product {
     /// Shown in the API documentation.
     pub title: &'static str,
     pub database: Option<Database>,
+    /// Kept counters and error tracking ([`crate::observe`]), with the
+    /// tables for them in the product's database.
+    pub observed: Option<Observed>,
+}
+
+/// What the kernel needs to observe a product's requests.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Observed {
+    /// The table of the product's tenants (businesses), whose `id` labels
+    /// counters; a name a request gives counts only if it is in there.
+    pub tenants: &'static str,
 }
 
 /// Where a product's SQLite database lives on each runtime.
@@ -35,6 +47,7 @@ pub static KERNEL: Product = Product {
     name: "kernel",
     title: "Platform",
     database: None,
+    observed: None,
 };
 
 /// A storage or network fault. The text is for logs only; callers get a
@@ -251,12 +264,28 @@ pub trait HttpClient {
     async fn send(&self, request: OutboundRequest) -> Result<OutboundResponse, StoreError>;
 }
 
+/// Where rate-limit buckets live: one strongly consistent place per key,
+/// so every instance and location decides on the same bucket. By default
+/// a row of the product's database taken in one statement
+/// ([`crate::buckets`]); the Worker keeps each in a Durable Object instead.
+pub trait Limiter: SqlStore + Clock {
+    async fn take_token(&self, key: &str, limit: Limit) -> Result<Decision, StoreError> {
+        crate::buckets::take(self, key, limit, self.now_ms()).await
+    }
+}
+
 /// Plain variables and secrets, by name (`HMAC_SECRET`, `ALLOWED_ORIGIN`, ...).
 pub trait Config {
     async fn var(&self, name: &str) -> Option<String>;
 }
 
 /// Everything at once, for adapters that provide all of it.
-pub trait Platform: BlobStore + KeyValue + SqlStore + Clock + Random + HttpClient + Config {}
+pub trait Platform:
+    BlobStore + KeyValue + SqlStore + Limiter + Clock + Random + HttpClient + Config
+{
+}
 
-impl<T: BlobStore + KeyValue + SqlStore + Clock + Random + HttpClient + Config> Platform for T {}
+impl<T: BlobStore + KeyValue + SqlStore + Limiter + Clock + Random + HttpClient + Config> Platform
+    for T
+{
+}

@@ -8,8 +8,9 @@
 
 use crate::bearer;
 use crate::http::{Request, Response};
-use crate::platform::{KERNEL, Platform, Product};
-use crate::{config, cors, signed};
+use crate::observe::{self, Report};
+use crate::platform::{Clock, KERNEL, Platform, Product};
+use crate::{config, cors, limiter, operator, signed};
 use edgedesk_core::envelope::ApiError;
 use serde_json::Value;
 use std::future::Future;
@@ -85,6 +86,9 @@ pub enum Auth {
     /// [`bearer_refusal`]), then decides what the subject may do and
     /// whether the token was revoked.
     Bearer,
+    /// `Authorization: Bearer <OPERATOR_TOKEN>`, checked by the kernel
+    /// ([`crate::operator`]).
+    Operator,
 }
 
 /// What the API documentation says of a route.
@@ -148,8 +152,24 @@ impl<F: Fn(&'static Product) -> P, P: Platform> Scope for F {
     }
 }
 
+/// A rate-limit check before a handler: the refusal, or `None`.
+pub type LimitHook<P> =
+    for<'a> fn(&'a P, &'a Request) -> Pin<Box<dyn Future<Output = Option<Response>> + 'a>>;
+
+/// Work after an answer: counters and error tracking.
+pub type AfterHook<P> = for<'a> fn(&'a P, &'a Report) -> Pin<Box<dyn Future<Output = ()> + 'a>>;
+
+/// What a table does around its handlers besides CORS and auth. Held as
+/// function pointers so that only deployments that turn them on link the
+/// limiter, the counters and error tracking.
+struct Hooks<P> {
+    limit: LimitHook<P>,
+    after: AfterHook<P>,
+}
+
 /// The composed route table of a deployment.
 pub struct Routes<P> {
+    hooks: Option<Hooks<P>>,
     routes: Vec<Route<P>>,
     /// One entry per distinct path: the path and its routes (one a method).
     paths: Vec<(&'static str, Vec<usize>)>,
@@ -169,6 +189,25 @@ impl<P: Platform> Routes<P> {
             infos: Vec::new(),
             fragments: Vec::new(),
             document: OnceLock::new(),
+            hooks: None,
+        }
+    }
+
+    /// Turns on the rate limiter ([`limiter`]) before handlers and
+    /// [`observe::after`] for the adapter to run once it has answered.
+    pub fn observed(mut self) -> Self {
+        self.hooks = Some(Hooks {
+            limit: |p, req| Box::pin(limiter::refusal(p, req)),
+            after: |p, report| Box::pin(observe::after(p, report)),
+        });
+        self
+    }
+
+    /// The counters and error tracking of an answered request, when the
+    /// table is [`observed`](Routes::observed).
+    pub async fn after(&self, p: &P, report: &Report) {
+        if let Some(h) = &self.hooks {
+            (h.after)(p, report).await;
         }
     }
 
@@ -275,16 +314,26 @@ fn allow_header<'a>(methods: impl Iterator<Item = &'a str>) -> String {
     allow.join(", ")
 }
 
-/// Handles one request with a composed table.
-pub async fn serve<S: Scope>(routes: &Routes<S::Platform>, scope: &S, req: Request) -> Response {
+/// Handles one request with a composed table: the answer, and the report
+/// the adapter logs and hands to [`observe::after`] once it has answered.
+pub async fn serve<S: Scope>(
+    routes: &Routes<S::Platform>,
+    scope: &S,
+    req: Request,
+) -> (Response, Report) {
     let found = routes.find(&req);
-    respond(scope, &req, found, &routes.api()).await
+    let limit = routes.hooks.as_ref().map(|h| h.limit);
+    respond(scope, &req, found, &routes.api(), limit).await
 }
 
 /// Handles one request for a deployment that serves exactly one route,
 /// matching by hand so no router is linked: anything else is 404 (another
 /// path) or 405 (another method).
-pub async fn serve_one<S: Scope>(route: &Route<S::Platform>, scope: &S, req: Request) -> Response {
+pub async fn serve_one<S: Scope>(
+    route: &Route<S::Platform>,
+    scope: &S,
+    req: Request,
+) -> (Response, Report) {
     let found = match match_path(route.info.path, &req.path) {
         Some(params) if method_matches(route.info.method, &req.method) => {
             Found::Route(route, params)
@@ -299,7 +348,7 @@ pub async fn serve_one<S: Scope>(route: &Route<S::Platform>, scope: &S, req: Req
         fragments: &[],
         document: &document,
     };
-    respond(scope, &req, found, &api).await
+    respond(scope, &req, found, &api, None).await
 }
 
 /// Answers a matched (or unmatched) request on a platform scoped to the
@@ -310,13 +359,17 @@ async fn respond<S: Scope>(
     req: &Request,
     found: Found<'_, S::Platform>,
     api: &Api<'_>,
-) -> Response {
-    let product = match &found {
-        Found::Route(route, _) => route.info.product,
-        _ => &KERNEL,
+    limit: Option<LimitHook<S::Platform>>,
+) -> (Response, Report) {
+    let (product, route_path) = match &found {
+        Found::Route(route, _) => (route.info.product, route.info.path),
+        _ => (&KERNEL, "-"),
     };
     let p = scope.scope(product);
-    around(&p, req, async {
+    let started = p.now_ms();
+    let id = request_id(&p);
+    let mut limited = false;
+    let mut res = around(&p, req, &id, async {
         match found {
             Found::Route(route, params) => {
                 let call = Call {
@@ -325,6 +378,14 @@ async fn respond<S: Scope>(
                     params: &params,
                     api,
                 };
+                let refused = match limit {
+                    Some(limit) => limit(&p, req).await,
+                    None => None,
+                };
+                if let Some(refused) = refused {
+                    limited = true;
+                    return refused;
+                }
                 match route.info.auth {
                     Auth::Public => (route.handler)(call).await,
                     Auth::Signed => match signed::check(&p, req).await {
@@ -345,13 +406,48 @@ async fn respond<S: Scope>(
                     // `bearer::verify`: that way only deployments with
                     // bearer routes link the token code.
                     Auth::Bearer => (route.handler)(call).await,
+                    Auth::Operator => match operator::check(&p, req).await {
+                        Ok(()) => (route.handler)(call).await,
+                        Err(e) => bearer_refusal(&e),
+                    },
                 }
             }
             Found::NoMethod(allow) => not_allowed(&req.method, &allow),
             Found::NoPath => no_endpoint(req),
         }
     })
-    .await
+    .await;
+    let (error_code, error_message) = observe::error_of(&res);
+    let report = Report {
+        request_id: id,
+        method: req.method.clone(),
+        route: route_path,
+        group: observe::group_of(route_path),
+        product,
+        business_id: res.business.take().or_else(|| named_business(req)),
+        status: res.status,
+        at_ms: started,
+        duration_ms: p.now_ms().saturating_sub(started),
+        limited,
+        error_code,
+        error_message,
+    };
+    (res, report)
+}
+
+/// The tenant a request names itself (`X-Business-ID`, `?business_id=`),
+/// when its handler did not say: only a well-formed id, and counters keep
+/// it only if the tenant exists.
+fn named_business(req: &Request) -> Option<String> {
+    // A well-formed id needs no decoding: `%` is not one of its characters.
+    let from_query = req
+        .query
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("business_id="));
+    req.header("x-business-id")
+        .or(from_query)
+        .filter(|id| edgedesk_core::ids::validate_id(id).is_ok())
+        .map(str::to_string)
 }
 
 /// Matches a path against a template whose parameters fill whole segments
@@ -383,6 +479,7 @@ pub fn match_path(template: &str, path: &str) -> Option<PathParams> {
 async fn around<P: Platform>(
     p: &P,
     req: &Request,
+    request_id: &str,
     answer: impl Future<Output = Response>,
 ) -> Response {
     let allow_list = config::allowed_origin(p).await;
@@ -393,7 +490,7 @@ async fn around<P: Platform>(
         answer.await
     };
     cors::decorate(&mut res, origin.as_deref());
-    res.set_header("x-request-id", request_id(p));
+    res.set_header("x-request-id", request_id);
     res.set_header("cache-control", "no-store");
     res.set_header("x-content-type-options", "nosniff");
     res

@@ -26,6 +26,20 @@ pub fn repo_root() -> PathBuf {
         .expect("repository root")
 }
 
+/// A product on the receptionist's migrations, for kernel tests of what a
+/// product's database holds for the kernel (rate buckets, counters).
+pub static OBSERVED: Product = Product {
+    name: "receptionist",
+    title: "Receptionist",
+    database: Some(Database {
+        d1_binding: "RECEPTIONIST_DB",
+        sqlite_label: "receptionist",
+    }),
+    observed: Some(Observed {
+        tenants: "businesses",
+    }),
+};
+
 /// What every scope of one test platform shares.
 pub struct State {
     pub blobs: RefCell<HashMap<String, Vec<u8>>>,
@@ -165,7 +179,11 @@ impl TestPlatform {
                 futures::stream::iter([Ok::<_, ()>(body)]),
             ));
         }
-        futures::executor::block_on(serve(routes, &|product| self.scoped(product), req))
+        futures::executor::block_on(async {
+            let (res, report) = serve(routes, &|product| self.scoped(product), req).await;
+            routes.after(&self.scoped(report.product), &report).await;
+            res
+        })
     }
 }
 
@@ -320,6 +338,8 @@ impl SqlStore for TestPlatform {
         .map_err(StoreError::new)
     }
 }
+
+impl Limiter for TestPlatform {}
 
 impl Clock for TestPlatform {
     fn now_ms(&self) -> i64 {

@@ -4,7 +4,7 @@
 use crate::db::{self, Cols};
 use crate::hours::{self, Week};
 use edgedesk_core::calendar::Calendar;
-use edgedesk_core::envelope::ApiError;
+use edgedesk_core::envelope::{ApiError, ErrorCode};
 use edgedesk_core::zone::Zone;
 use edgedesk_kernel::platform::SqlValue;
 use edgedesk_kernel::{Platform, times};
@@ -66,6 +66,21 @@ const COLUMNS: &str = "b.id, b.name, b.time_zone, b.hours, b.holidays, b.address
      b.owner_phone, b.twilio_token_secret, b.google_calendar_id, b.google_refresh_token_secret, \
      b.google_channel_id, b.google_channel_token, b.google_resource_id, \
      b.google_channel_expiration, b.google_sync_token, b.google_message_number, b.lockdown_mode";
+
+impl Business {
+    /// Whether the assistant may act for the business: not while its owner
+    /// or the operator has locked it down. Read from the database on every
+    /// request, so a switch takes effect on the next request everywhere.
+    pub fn answering(&self) -> Result<(), ApiError> {
+        if self.lockdown {
+            return Err(ApiError::new(
+                ErrorCode::Locked,
+                format!("{} is not taking requests right now", self.name),
+            ));
+        }
+        Ok(())
+    }
+}
 
 /// The business with this id.
 pub async fn by_id<P: Platform>(p: &P, id: &str) -> Result<Option<Business>, ApiError> {

@@ -35,7 +35,9 @@ pub async fn widget_business<P: Platform>(
             ));
         }
     };
-    found.ok_or_else(|| ApiError::missing("no business has that id or widget token"))
+    let b = found.ok_or_else(|| ApiError::missing("no business has that id or widget token"))?;
+    b.answering()?;
+    Ok(b)
 }
 
 /// A chat answer.
@@ -80,7 +82,7 @@ pub async fn session<P: Platform>(p: &P, req: &Request) -> Result<Response, ApiE
     let render = |reply: &Reply, conv: &Conversation, _: Option<&str>| json(reply, conv, None);
     let (_, _, mut response) = turn::open(p, &b, inbound, &render).await?;
     response.status = 201;
-    Ok(response)
+    Ok(response.for_business(&b.id))
 }
 
 /// `POST /v1/widget/message`: the customer's next message.
@@ -97,7 +99,9 @@ pub async fn message<P: Platform>(p: &P, req: &Request) -> Result<Response, ApiE
         .ok_or_else(|| {
             ApiError::missing("no chat session has that id; start one with POST /v1/widget/session")
         })?;
-    reply_to(p, &b, conv, None, &text, message_id.as_deref()).await
+    reply_to(p, &b, conv, None, &text, message_id.as_deref())
+        .await
+        .map(|r| r.for_business(&b.id))
 }
 
 /// `POST /v1/chat/message`: a signed client speaks for a customer of the
@@ -119,6 +123,7 @@ pub async fn client_message<P: Platform>(p: &P, req: &Request) -> Result<Respons
     let b = business::by_id(p, &id)
         .await?
         .ok_or_else(|| ApiError::missing(format!("no business has the id {id}")))?;
+    b.answering()?;
     let text = input.required_text("text", MAX_TEXT)?;
     let phone = match input.text("phone", 40)? {
         Some(raw) => Some(words::phone(&raw).ok_or_else(|| {
@@ -150,7 +155,9 @@ pub async fn client_message<P: Platform>(p: &P, req: &Request) -> Result<Respons
     if conv.state.phone.is_none() {
         conv.state.phone = phone;
     }
-    reply_to(p, &b, conv, None, &text, message_id.as_deref()).await
+    reply_to(p, &b, conv, None, &text, message_id.as_deref())
+        .await
+        .map(|r| r.for_business(&b.id))
 }
 
 /// One chat turn. With a `message_id` the turn is acted on once: the same

@@ -23,6 +23,7 @@ pub mod hours;
 pub mod model;
 pub mod notify;
 pub mod openapi;
+pub mod ops;
 pub mod phrases;
 pub mod routes;
 pub mod sample;
@@ -37,6 +38,7 @@ pub mod words;
 /// The kernel's database helpers, under the name the modules use.
 pub use edgedesk_kernel::db;
 
+use edgedesk_kernel::platform::Observed;
 use edgedesk_kernel::{Database, Product};
 
 pub static PRODUCT: Product = Product {
@@ -45,6 +47,9 @@ pub static PRODUCT: Product = Product {
     database: Some(Database {
         d1_binding: "RECEPTIONIST_DB",
         sqlite_label: "receptionist",
+    }),
+    observed: Some(Observed {
+        tenants: "businesses",
     }),
 };
 

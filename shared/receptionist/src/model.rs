@@ -2,6 +2,7 @@
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// The assistant's answer to a chat turn.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
@@ -259,4 +260,31 @@ pub struct RelayAnswer {
     /// RFC 3339 (UTC).
     pub start: String,
     pub end: String,
+}
+
+/// `GET /metrics`: the counters of every instance and location.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct MetricsView {
+    pub rate_limit_blocks_total: i64,
+    /// Refusals per route group (`widget`, `twilio`, ...).
+    pub rate_limit_blocks_by_route: BTreeMap<String, i64>,
+    /// Refusals per route group, then per business named (`unknown` when
+    /// the request named none that exists).
+    pub rate_limit_blocks_by_route_business: BTreeMap<String, BTreeMap<String, i64>>,
+    pub requests_total: i64,
+    /// Per route group, then per status class (`2xx`, `4xx`, ...).
+    pub requests: BTreeMap<String, BTreeMap<String, RequestCounts>>,
+    /// The histogram's bucket bounds in milliseconds.
+    pub latency_bounds_ms: Vec<i64>,
+    /// What one scrape covers.
+    pub scope: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct RequestCounts {
+    pub count: i64,
+    pub duration_ms_sum: i64,
+    /// Cumulative: requests that took at most each bound (milliseconds,
+    /// and `+Inf`).
+    pub latency_ms_buckets: BTreeMap<String, i64>,
 }

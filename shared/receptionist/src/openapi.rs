@@ -9,7 +9,7 @@
 //! documented alike, its example called on its own path.
 
 use crate::model::*;
-use crate::routes::{TWILIO_PREFIXES, infos};
+use crate::routes::{Group, TWILIO_PREFIXES, infos};
 use crate::sample;
 use edgedesk_kernel::openapi::{Answer, Fragment};
 use schemars::JsonSchema;
@@ -23,6 +23,8 @@ pub const CALLER: &str = "+13125550147";
 
 /// The secret of the Google Calendar relay in the examples.
 pub const RELAY_SECRET: &str = "relay-secret-example";
+/// The operator token the examples are run with.
+pub const OPERATOR_TOKEN: &str = "operator-token-example";
 
 /// A request body as sent.
 #[derive(Debug, Clone)]
@@ -217,6 +219,18 @@ pub fn example(op: &str) -> Example {
                 json!({"business_id": sample::BUSINESS, "event_id": "event-example",
                        "start": "2026-11-23T15:00:00", "end": "2026-11-23T15:45:00",
                        "time_zone": sample::TIME_ZONE}),
+            )
+        },
+        "metrics" | "metrics_prometheus" => Example {
+            headers: vec![("Authorization", format!("Bearer {OPERATOR_TOKEN}"))],
+            ..call(
+                "GET",
+                if op == "metrics" {
+                    "/metrics"
+                } else {
+                    "/metrics/prometheus"
+                },
+                None,
             )
         },
         other => panic!("no example for {other}"),
@@ -415,7 +429,23 @@ fn shape(f: &mut Fragment, op: &str) -> Shape {
         "google_watch" => json(200, Some(s::<WatchRequest>(f)), s::<WatchAnswer>(f)),
         "google_push" => json(200, None, f.envelope::<PushAnswer>()),
         "google_webhook" => json(200, Some(s::<RelayRequest>(f)), f.envelope::<RelayAnswer>()),
+        "metrics" => json(200, None, s::<MetricsView>(f)),
+        "metrics_prometheus" => page("text/plain"),
         other => panic!("no shape for {other}"),
+    }
+}
+
+/// How an automation route answers while its business is locked down
+/// (Twilio's with TwiML saying the line is unavailable); `None` for the
+/// routes that keep working (the calendar sync, the widget's files).
+fn locked_answer(op: &str) -> Option<&'static str> {
+    match crate::routes::group_of(op) {
+        Group::Voice | Group::Sms => Some("text/xml"),
+        Group::Widget if matches!(op, "widget_session" | "widget_message") => {
+            Some("application/json")
+        }
+        Group::Chat => Some("application/json"),
+        _ => None,
     }
 }
 
@@ -448,6 +478,14 @@ pub fn fragment(run: &mut Run<'_>) -> Value {
         );
         if let (true, Some(schema)) = (shape.form, shape.request) {
             f.request_body(op, "application/x-www-form-urlencoded", schema, example);
+        }
+        if let Some(content_type) = locked_answer(op) {
+            f.refusal(
+                op,
+                423,
+                "The business is locked down: its owner or the operator has stopped the assistant, and nothing is done until it is started again.",
+                content_type,
+            );
         }
         if op == "widget_session" {
             // Starting a chat needs no body when a header names the business.

@@ -5,7 +5,7 @@
 //! clients and the provider-neutral voice turn are signed calls.
 
 use crate::PRODUCT;
-use crate::{chat, google, speech, twilio, widget};
+use crate::{chat, google, ops, speech, twilio, widget};
 use edgedesk_core::envelope::ApiError;
 use edgedesk_kernel::router::Handler;
 use edgedesk_kernel::{Auth, Call, Operation, Platform, Reply, Response, Route, RouteInfo};
@@ -23,14 +23,17 @@ pub enum Group {
     Chat,
     /// Google Calendar: the push channel, its notifications, the relay.
     Calendar,
+    /// The operator's metrics.
+    Ops,
 }
 
-pub const GROUPS: [Group; 5] = [
+pub const GROUPS: [Group; 6] = [
     Group::Voice,
     Group::Sms,
     Group::Widget,
     Group::Chat,
     Group::Calendar,
+    Group::Ops,
 ];
 
 /// Where Twilio's webhooks answer, and the suffix their operation ids take.
@@ -50,6 +53,7 @@ pub fn group<P: Platform>(g: Group) -> Vec<Route<P>> {
         Group::Widget => widget_handler::<P>,
         Group::Chat => chat_handler::<P>,
         Group::Calendar => calendar_handler::<P>,
+        Group::Ops => ops_handler::<P>,
     };
     edgedesk_kernel::router::grouped(infos(), g, group_of, handler)
 }
@@ -62,6 +66,7 @@ pub fn group_of(op: &str) -> Group {
         "twilio_sms" => Group::Sms,
         "widget_session" | "widget_message" | "widget_script" | "widget_demo" => Group::Widget,
         "google_watch" | "google_push" | "google_webhook" => Group::Calendar,
+        "metrics" | "metrics_prometheus" => Group::Ops,
         _ => Group::Chat,
     }
 }
@@ -124,6 +129,16 @@ fn calendar_handler<P: Platform>(id: &str) -> Handler<P> {
         },
         "google_push" => |c| Box::pin(google::hooks::push(c.p, c.req)),
         "google_webhook" => |c| Box::pin(google::hooks::legacy_webhook(c.p, c.req)),
+        _ => no_route(),
+    }
+}
+
+fn ops_handler<P: Platform>(id: &str) -> Handler<P> {
+    match id {
+        "metrics" => {
+            |c: Call<'_, P>| -> Reply<'_> { Box::pin(async move { answer(ops::json(c.p).await) }) }
+        }
+        "metrics_prometheus" => |c| Box::pin(async move { answer(ops::prometheus(c.p).await) }),
         _ => no_route(),
     }
 }
@@ -286,6 +301,22 @@ pub fn infos() -> Vec<RouteInfo> {
             "google_webhook",
             "Calendar relay",
             "The older relay: {business_id, event_id, start, end, time_zone?, status?} with Authorization: Bearer GOOGLE_WEBHOOK_SECRET moves or cancels the appointment written as that event. Times without an offset are read in time_zone, else the business's zone.",
+        ),
+        info(
+            "GET",
+            "/metrics",
+            Auth::Operator,
+            "metrics",
+            "Metrics",
+            "Counters across every instance and location (they are kept in the receptionist's database): rate_limit_blocks_total, rate_limit_blocks_by_route, rate_limit_blocks_by_route_business, requests and latency histograms (cumulative, in milliseconds) by route group and status class. Operator token.",
+        ),
+        info(
+            "GET",
+            "/metrics/prometheus",
+            Auth::Operator,
+            "metrics_prometheus",
+            "Metrics for Prometheus",
+            "The same counters in Prometheus's text exposition format 0.0.4, every name under ai_telephony_ (ai_telephony_rate_limit_blocks_total, ai_telephony_requests_total, ai_telephony_request_duration_seconds, ...). Operator token.",
         ),
     ]);
     out

@@ -101,6 +101,7 @@ pub async fn turn<P: Platform>(p: &P, req: &Request) -> Result<Response, ApiErro
     let b = business::by_id(p, &id)
         .await?
         .ok_or_else(|| ApiError::missing(format!("no business has the id {id}")))?;
+    b.answering()?;
     let caller = match input.text("caller", 40)? {
         Some(raw) => Some(words::phone(&raw).ok_or_else(|| {
             ApiError::unprocessable("caller must be a phone number, such as +13125550147")
@@ -141,7 +142,8 @@ pub async fn turn<P: Platform>(p: &P, req: &Request) -> Result<Response, ApiErro
                 .1
         }
         None => turn::open(p, &b, inbound, &render).await?.2,
-    })
+    }
+    .for_business(&b.id))
 }
 
 #[cfg(test)]

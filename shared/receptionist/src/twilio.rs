@@ -12,7 +12,7 @@ use crate::deliveries::{self, Claim};
 use crate::engine::{Action, Channel, Reply, Stage};
 use crate::turn::{self, Inbound};
 use crate::twiml;
-use edgedesk_core::envelope::ApiError;
+use edgedesk_core::envelope::{ApiError, ErrorCode};
 use edgedesk_core::twilio as signature;
 use edgedesk_kernel::{Platform, Request, Response, body, config};
 
@@ -79,7 +79,7 @@ pub async fn verify<P: Platform>(p: &P, req: &Request) -> Result<Hook, ApiError>
     };
     let Some(token) = config::non_empty(p, &business.twilio_token_secret).await else {
         return Err(ApiError::new(
-            edgedesk_core::envelope::ErrorCode::NotConfigured,
+            ErrorCode::NotConfigured,
             "this business's Twilio auth token is not configured",
         ));
     };
@@ -97,6 +97,8 @@ pub async fn verify<P: Platform>(p: &P, req: &Request) -> Result<Hook, ApiError>
     if given.is_empty() || !valid {
         return Err(refuse());
     }
+    // Only a request Twilio signed learns that the business is locked.
+    business.answering()?;
     Ok(Hook {
         business,
         params,
@@ -111,15 +113,24 @@ fn query_param(query: &str, name: &str) -> Option<String> {
 }
 
 /// A refusal as TwiML callers expect it: the envelope for anything but a
-/// verified request's faults, which Twilio reads as an application error.
-pub fn refusal(e: &ApiError) -> Response {
-    Response::error(e)
+/// verified request's faults, which Twilio reads as an application error;
+/// a locked business's line says it is unavailable, still with 423.
+pub fn refusal(e: &ApiError, kind: &str) -> Response {
+    if e.code != ErrorCode::Locked {
+        return Response::error(e);
+    }
+    let unavailable = "This line is unavailable right now. Please try again later.";
+    match kind {
+        "sms" => twiml::response(423, &twiml::message(unavailable)),
+        "status" => twiml::response(423, ""),
+        _ => twiml::response(423, &twiml::goodbye(unavailable)),
+    }
 }
 
 /// Verifies, then claims the delivery: `Err` is the answer to send at once
 /// (a refusal, or the stored answer of a delivery already acted on).
 async fn accept<P: Platform>(p: &P, req: &Request, kind: &str) -> Result<(Hook, String), Response> {
-    let hook = verify(p, req).await.map_err(|e| refusal(&e))?;
+    let hook = verify(p, req).await.map_err(|e| refusal(&e, kind))?;
     let key = deliveries::key(
         kind,
         &hook.url,
@@ -129,7 +140,21 @@ async fn accept<P: Platform>(p: &P, req: &Request, kind: &str) -> Result<(Hook, 
     match deliveries::claim(p, &key, &hook.business.id).await {
         Ok(Claim::Mine) => Ok((hook, key)),
         Ok(Claim::Answered(stored)) => Err(stored),
-        Err(e) => Err(refusal(&e)),
+        Err(e) => Err(refusal(&e, kind)),
+    }
+}
+
+/// Verifies and claims, then runs `then`: the answer names the business
+/// it was for (logs and counters).
+async fn accepted<P: Platform>(
+    p: &P,
+    req: &Request,
+    kind: &str,
+    then: impl AsyncFnOnce(&Hook, &str) -> Response,
+) -> Response {
+    match accept(p, req, kind).await {
+        Ok((hook, key)) => then(&hook, &key).await.for_business(&hook.business.id),
+        Err(answer) => answer,
     }
 }
 
@@ -163,49 +188,47 @@ fn call_turn<'h>(hook: &'h Hook, key: &'h str) -> Inbound<'h> {
 
 /// `POST /v1/twilio/voice`: a call comes in. Greets and listens.
 pub async fn voice<P: Platform>(p: &P, req: &Request) -> Response {
-    let (hook, key) = match accept(p, req, "voice").await {
-        Ok(v) => v,
-        Err(answer) => return answer,
-    };
-    let b = &hook.business;
-    let inbound = call_turn(&hook, &key);
-    let render = |reply: &Reply, conv: &Conversation, _: Option<&str>| {
-        voice_twiml(reply, conv, b, &req.path)
-    };
-    match turn::open(p, b, inbound, &render).await {
-        Ok((_, _, response)) => response,
-        Err(e) => failed(p, &key, &e).await,
-    }
+    accepted(p, req, "voice", async |hook: &Hook, key: &str| {
+        let b = &hook.business;
+        let inbound = call_turn(hook, key);
+        let render = |reply: &Reply, conv: &Conversation, _: Option<&str>| {
+            voice_twiml(reply, conv, b, &req.path)
+        };
+        match turn::open(p, b, inbound, &render).await {
+            Ok((_, _, response)) => response,
+            Err(e) => failed(p, key, &e).await,
+        }
+    })
+    .await
 }
 
 /// `POST /v1/twilio/voice/gather`: what the caller said or pressed.
 pub async fn gather<P: Platform>(p: &P, req: &Request) -> Response {
-    let (hook, key) = match accept(p, req, "gather").await {
-        Ok(v) => v,
-        Err(answer) => return answer,
-    };
-    let b = &hook.business;
-    let text = heard(&hook);
-    let inbound = call_turn(&hook, &key);
-    let call = inbound.external_id;
-    let render = |reply: &Reply, conv: &Conversation, _: Option<&str>| {
-        voice_twiml(reply, conv, b, &req.path)
-    };
-    let conv = match conversations::latest(p, &b.id, Channel::Voice, call, 0).await {
-        Ok(c) => c,
-        Err(e) => return failed(p, &key, &e).await,
-    };
-    let result = match conv {
-        Some(conv) => turn::take(p, b, inbound, Some(conv), &text, &render)
-            .await
-            .map(|(_, r)| r),
-        // A call this deployment never greeted: greet it now.
-        None => turn::open(p, b, inbound, &render).await.map(|(_, _, r)| r),
-    };
-    match result {
-        Ok(response) => response,
-        Err(e) => failed(p, &key, &e).await,
-    }
+    accepted(p, req, "gather", async |hook: &Hook, key: &str| {
+        let b = &hook.business;
+        let text = heard(hook);
+        let inbound = call_turn(hook, key);
+        let call = inbound.external_id;
+        let render = |reply: &Reply, conv: &Conversation, _: Option<&str>| {
+            voice_twiml(reply, conv, b, &req.path)
+        };
+        let conv = match conversations::latest(p, &b.id, Channel::Voice, call, 0).await {
+            Ok(c) => c,
+            Err(e) => return failed(p, key, &e).await,
+        };
+        let result = match conv {
+            Some(conv) => turn::take(p, b, inbound, Some(conv), &text, &render)
+                .await
+                .map(|(_, r)| r),
+            // A call this deployment never greeted: greet it now.
+            None => turn::open(p, b, inbound, &render).await.map(|(_, _, r)| r),
+        };
+        match result {
+            Ok(response) => response,
+            Err(e) => failed(p, key, &e).await,
+        }
+    })
+    .await
 }
 
 /// What the caller said, or the key they pressed: 0 asks for a person.
@@ -222,10 +245,15 @@ fn heard(hook: &Hook) -> String {
 
 /// `POST /v1/twilio/status`: call status callbacks, each recorded once.
 pub async fn status<P: Platform>(p: &P, req: &Request) -> Response {
-    let hook = match verify(p, req).await {
-        Ok(h) => h,
-        Err(e) => return refusal(&e),
-    };
+    match verify(p, req).await {
+        Ok(hook) => record_status(p, &hook)
+            .await
+            .for_business(&hook.business.id),
+        Err(e) => refusal(&e, "status"),
+    }
+}
+
+async fn record_status<P: Platform>(p: &P, hook: &Hook) -> Response {
     let (Some(call), Some(state)) = (hook.param("CallSid"), hook.param("CallStatus")) else {
         return Response::error(&ApiError::unprocessable(
             "CallSid and CallStatus are required",
@@ -274,79 +302,78 @@ const FRESH_WORDS: [&str; 3] = ["BOOK", "CANCEL", "HELP"];
 
 /// `POST /v1/twilio/sms`: a text comes in.
 pub async fn sms<P: Platform>(p: &P, req: &Request) -> Response {
-    let (hook, key) = match accept(p, req, "sms").await {
-        Ok(v) => v,
-        Err(answer) => return answer,
-    };
-    let b = &hook.business;
-    let Some(from) = hook.param("From").map(str::to_string) else {
-        return failed(p, &key, &ApiError::unprocessable("From is required")).await;
-    };
-    let text = hook.param("Body").unwrap_or_default().trim().to_string();
-    let keyword = text.to_ascii_uppercase();
-    let now = p.now_ms();
-    let opt = if STOP_WORDS.contains(&keyword.as_str()) {
-        Some(true)
-    } else if START_WORDS.contains(&keyword.as_str()) {
-        Some(false)
-    } else {
-        None
-    };
-    if let Some(out) = opt {
-        // Twilio confirms an opt-out itself; an opt-in gets a word back.
-        let answer = if out {
-            twiml::response(200, "")
+    accepted(p, req, "sms", async |hook: &Hook, key: &str| {
+        let b = &hook.business;
+        let Some(from) = hook.param("From").map(str::to_string) else {
+            return failed(p, key, &ApiError::unprocessable("From is required")).await;
+        };
+        let text = hook.param("Body").unwrap_or_default().trim().to_string();
+        let keyword = text.to_ascii_uppercase();
+        let now = p.now_ms();
+        let opt = if STOP_WORDS.contains(&keyword.as_str()) {
+            Some(true)
+        } else if START_WORDS.contains(&keyword.as_str()) {
+            Some(false)
         } else {
-            twiml::response(
-                200,
-                &twiml::message(&format!(
-                    "You're subscribed to {} again. Reply HELP for help, STOP to opt out.",
-                    b.name
-                )),
-            )
+            None
         };
-        let statements = [
-            contacts::set_opted_out(&b.id, &from, out, now),
-            deliveries::answer(&key, &answer),
-        ];
-        return match db::batch(p, &statements).await {
-            Ok(_) => answer,
-            Err(e) => failed(p, &key, &e).await,
-        };
-    }
-    let opted_out = match contacts::by_phone(p, &b.id, &from).await {
-        Ok(c) => c.is_some_and(|c| c.opted_out),
-        Err(e) => return failed(p, &key, &e).await,
-    };
-    if opted_out {
-        // Nothing goes to a number that opted out, until it opts back in.
-        let answer = twiml::response(200, "");
-        let _ = db::batch(p, &[deliveries::answer(&key, &answer)]).await;
-        return answer;
-    }
-    let conv = match conversations::latest(p, &b.id, Channel::Sms, &from, now - IDLE_MS).await {
-        Ok(c) => c.filter(|c| c.status != "closed"),
-        Err(e) => return failed(p, &key, &e).await,
-    };
-    let conv = conv.map(|mut c| {
-        if FRESH_WORDS.contains(&keyword.as_str()) {
-            c.state.stage = Stage::Open;
+        if let Some(out) = opt {
+            // Twilio confirms an opt-out itself; an opt-in gets a word back.
+            let answer = if out {
+                twiml::response(200, "")
+            } else {
+                twiml::response(
+                    200,
+                    &twiml::message(&format!(
+                        "You're subscribed to {} again. Reply HELP for help, STOP to opt out.",
+                        b.name
+                    )),
+                )
+            };
+            let statements = [
+                contacts::set_opted_out(&b.id, &from, out, now),
+                deliveries::answer(key, &answer),
+            ];
+            return match db::batch(p, &statements).await {
+                Ok(_) => answer,
+                Err(e) => failed(p, key, &e).await,
+            };
         }
-        c
-    });
-    let inbound = Inbound {
-        channel: Channel::Sms,
-        external_id: &from,
-        caller: Some(&from),
-        delivery: Some(&key),
-    };
-    let render = |reply: &Reply, _: &Conversation, _: Option<&str>| {
-        twiml::response(200, &twiml::message(&reply.text))
-    };
-    match turn::take(p, b, inbound, conv, &text, &render).await {
-        Ok((_, response)) => response,
-        Err(e) => failed(p, &key, &e).await,
-    }
+        let opted_out = match contacts::by_phone(p, &b.id, &from).await {
+            Ok(c) => c.is_some_and(|c| c.opted_out),
+            Err(e) => return failed(p, key, &e).await,
+        };
+        if opted_out {
+            // Nothing goes to a number that opted out, until it opts back in.
+            let answer = twiml::response(200, "");
+            let _ = db::batch(p, &[deliveries::answer(key, &answer)]).await;
+            return answer;
+        }
+        let conv = match conversations::latest(p, &b.id, Channel::Sms, &from, now - IDLE_MS).await {
+            Ok(c) => c.filter(|c| c.status != "closed"),
+            Err(e) => return failed(p, key, &e).await,
+        };
+        let conv = conv.map(|mut c| {
+            if FRESH_WORDS.contains(&keyword.as_str()) {
+                c.state.stage = Stage::Open;
+            }
+            c
+        });
+        let inbound = Inbound {
+            channel: Channel::Sms,
+            external_id: &from,
+            caller: Some(&from),
+            delivery: Some(key),
+        };
+        let render = |reply: &Reply, _: &Conversation, _: Option<&str>| {
+            twiml::response(200, &twiml::message(&reply.text))
+        };
+        match turn::take(p, b, inbound, conv, &text, &render).await {
+            Ok((_, response)) => response,
+            Err(e) => failed(p, key, &e).await,
+        }
+    })
+    .await
 }
 
 /// A delivery that failed before anything was written: its claim is given

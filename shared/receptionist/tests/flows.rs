@@ -750,3 +750,73 @@ fn upkeep_forgets_old_deliveries_and_renews_expiring_channels() {
     let again = block_on(edgedesk_receptionist::upkeep::run(&s.db()));
     assert_eq!(again, Default::default());
 }
+
+#[test]
+fn a_locked_business_stops_every_channel_until_unlocked() {
+    let s = Salon::new();
+    let lock = |on: bool| {
+        block_on(s.db().execute(
+            "UPDATE businesses SET lockdown_mode = ?1 WHERE id = ?2",
+            &[on.into(), sample::BUSINESS.into()],
+        ))
+        .unwrap()
+    };
+    lock(true);
+    // The widget and signed clients: 423 with the envelope.
+    let (status, v) = s.widget("/v1/widget/session", json!({}));
+    assert_eq!(status, 423, "{v}");
+    assert_eq!(v["error"]["code"], "LOCKED");
+    let chat = json!({"business_id": sample::BUSINESS, "session_id": "s-1", "text": "hi"});
+    let res = s.p.handle(&s.app, signed("/v1/chat/message", &chat));
+    assert_eq!(res.status, 423, "{}", body(&res));
+    let turn = json!({"business_id": sample::BUSINESS, "call_id": "call-9", "text": "hi"});
+    let res = s.p.handle(&s.app, signed("/v1/voice/turn", &turn));
+    assert_eq!(res.status, 423, "{}", body(&res));
+    // Twilio, under every prefix: TwiML saying the line is unavailable, 423.
+    for prefix in ["/v1/twilio", "/twilio", "/v1/telephony", "/telephony"] {
+        let call = [
+            ("CallSid", "CA-locked"),
+            ("From", CALLER),
+            ("To", sample::NUMBER),
+        ];
+        let res =
+            s.p.handle(&s.app, s.twilio(&format!("{prefix}/voice"), &call));
+        assert_eq!(res.status, 423, "{prefix}: {}", body(&res));
+        assert_eq!(res.header("content-type"), Some("text/xml; charset=utf-8"));
+        assert!(
+            body(&res).contains("<Say>This line is unavailable"),
+            "{}",
+            body(&res)
+        );
+        assert!(body(&res).contains("<Hangup/>"));
+        let text = [
+            ("MessageSid", "SM-locked"),
+            ("From", CALLER),
+            ("To", sample::NUMBER),
+            ("Body", "book a haircut"),
+        ];
+        let res =
+            s.p.handle(&s.app, s.twilio(&format!("{prefix}/sms"), &text));
+        assert_eq!(res.status, 423, "{prefix}: {}", body(&res));
+        assert!(body(&res).contains("<Message>This line is unavailable"));
+    }
+    // An unsigned request learns nothing about the lock.
+    let forged = Request::new("POST", "/v1/twilio/sms")
+        .with_header("content-type", "application/x-www-form-urlencoded")
+        .with_header("x-twilio-signature", "bm9wZQ==")
+        .with_body(format!(
+            "From=%2B13125550147&To={}&Body=hi",
+            sample::NUMBER.replace('+', "%2B")
+        ));
+    assert_eq!(s.p.handle(&s.app, forged).status, 403);
+    // Nothing was acted on or claimed while locked.
+    assert_eq!(s.count("SELECT COUNT(*) FROM conversations"), 0);
+    assert_eq!(s.count("SELECT COUNT(*) FROM deliveries"), 0);
+    // Unlocked, the next request is answered, and Twilio's retry of a
+    // refused text is acted on.
+    lock(false);
+    let (status, v) = s.widget("/v1/widget/session", json!({}));
+    assert_eq!(status, 201, "{v}");
+    s.sms("SM-locked", "book a haircut");
+    assert_eq!(s.count("SELECT COUNT(*) FROM deliveries"), 1);
+}

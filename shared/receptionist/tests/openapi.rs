@@ -7,7 +7,9 @@ use edgedesk_core::signing::{Target, sign_call};
 use edgedesk_kernel::platform::{OutboundRequest, OutboundResponse, StoreError};
 use edgedesk_kernel::testing::{TestPlatform, check_fragment, invalid_examples};
 use edgedesk_kernel::{Auth, Request, Response, Routes, builtin};
-use edgedesk_receptionist::openapi::{Answered, BASE_URL, Body, Example, RELAY_SECRET, fragment};
+use edgedesk_receptionist::openapi::{
+    Answered, BASE_URL, Body, Example, OPERATOR_TOKEN, RELAY_SECRET, fragment,
+};
 use edgedesk_receptionist::{PRODUCT, routes, sample};
 use serde_json::{Value, json};
 use std::cell::Cell;
@@ -71,6 +73,7 @@ fn platform() -> TestPlatform {
         ("GOOGLE_OAUTH_TOKEN_URL", "https://google.test/token"),
         ("GOOGLE_CALENDAR_API", "https://google.test/calendar/v3"),
         ("GOOGLE_WEBHOOK_SECRET", RELAY_SECRET),
+        ("OPERATOR_TOKEN", OPERATOR_TOKEN),
     ] {
         p.set_var(k, v);
     }

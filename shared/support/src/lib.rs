@@ -41,6 +41,7 @@ pub static PRODUCT: Product = Product {
         d1_binding: "SUPPORT_DB",
         sqlite_label: "support",
     }),
+    observed: None,
 };
 
 /// The product's schema fragment for `/openapi.json`, generated from its

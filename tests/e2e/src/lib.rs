@@ -4,9 +4,11 @@
 
 pub mod browser;
 pub mod in_process;
+pub mod limits;
 pub mod mock_google;
 pub mod mock_llm;
 pub mod mock_quimbi;
+pub mod observability;
 pub mod receptionist;
 pub mod support;
 

@@ -42,6 +42,7 @@ pub fn start() -> MockLlm {
 }
 
 /// A request as a loopback stand-in reads it.
+#[derive(Debug, Clone)]
 pub struct MockRequest {
     pub method: String,
     /// The request target: the path, with `?query` when there is one.

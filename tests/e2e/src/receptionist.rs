@@ -32,6 +32,7 @@ pub fn sample_sql(now_ms: i64) -> String {
         "UPDATE businesses SET google_calendar_id = '{CALENDAR}', \
          google_refresh_token_secret = '{REFRESH_SECRET}' WHERE id = '{BUSINESS}';\n"
     ));
+    sql.push_str(&crate::observability::broken_business_sql(now_ms));
     sql
 }
 
@@ -54,6 +55,7 @@ pub fn vars(public_base: &str, twilio: &MockTwilio, google: &MockGoogle) -> Vec<
     ]
     .into_iter()
     .map(|(k, v)| (k.to_string(), v))
+    .chain(crate::limits::vars())
     .collect()
 }
 

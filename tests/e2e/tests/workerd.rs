@@ -139,14 +139,19 @@ fn shared_cases_pass_on_workerd() {
     let quimbi = edgedesk_e2e::mock_quimbi::start();
     let twilio = edgedesk_e2e::receptionist::start_twilio();
     let google = edgedesk_e2e::mock_google::start();
+    let sentry = edgedesk_e2e::observability::start_sentry();
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
     let empty_env = root.join("target/e2e-empty.env");
     std::fs::write(&empty_env, "").unwrap();
     let receptionist_vars: Vec<String> = edgedesk_e2e::receptionist::vars(&base, &twilio, &google)
         .into_iter()
+        .chain(edgedesk_e2e::observability::vars(&sentry))
         .flat_map(|(k, v)| ["--var".to_string(), format!("{k}:{v}")])
         .collect();
+    // Its output is kept: the request logs are checked below.
+    let log_path = root.join("target/e2e-wrangler.log");
+    let log = std::fs::File::create(&log_path).unwrap();
     let mut dev = wrangler(&root);
     dev.args([
         "dev",
@@ -185,7 +190,7 @@ fn shared_cases_pass_on_workerd() {
     ])
     .args(&receptionist_vars)
     .stdin(Stdio::null())
-    .stdout(Stdio::null())
+    .stdout(log)
     .stderr(Stdio::null());
     let _server = Server(dev.spawn().expect("start wrangler dev"));
 
@@ -242,6 +247,23 @@ fn shared_cases_pass_on_workerd() {
     edgedesk_e2e::receptionist::scenario(&http, &base, &count, &twilio);
     edgedesk_e2e::receptionist::calendar_both_ways(&http, &base, "dev-secret", &count, &google);
     edgedesk_e2e::receptionist::other_routes(&http, &base, "dev-secret", &count);
+    // Fifty widget sessions at once from one client, through as many
+    // isolates as wrangler runs: exactly the bucket's ten get through.
+    let figures = edgedesk_e2e::limits::exact_under_concurrency(
+        &http,
+        |ip| ("cf-connecting-ip".into(), ip.into()),
+        "203.0.113.50",
+        50,
+    );
+    eprintln!("rate limit on workerd: {figures:?}");
+    edgedesk_e2e::observability::check(
+        &http,
+        &sentry,
+        &figures,
+        &edgedesk_e2e::observability::prometheus_python(),
+        &root.join("target"),
+    );
+    request_logs_are_json_without_secrets(&log_path);
     widget_books_in_a_browser(&root, &base, &count);
 
     // The LLM path on the real runtime: outbound fetch, KV cache, fallback, time-out.
@@ -437,4 +459,47 @@ fn widget_books_in_a_browser(root: &Path, base: &str, count: &dyn Fn(&str) -> i6
         1,
         "{result:#}"
     );
+}
+
+/// Every request the Worker served left one JSON line with its request
+/// id, group, status and duration; no line holds a secret or a caller's
+/// number.
+fn request_logs_are_json_without_secrets(path: &Path) {
+    let started = Instant::now();
+    let log = loop {
+        let log = std::fs::read_to_string(path).unwrap_or_default();
+        if log.contains("\"group\":\"metrics\"") || started.elapsed() > Duration::from_secs(10) {
+            break log;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    let lines: Vec<serde_json::Value> = log
+        .lines()
+        .filter_map(|l| l.find("{\"").map(|i| &l[i..]))
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .filter(|v: &serde_json::Value| v.get("request_id").is_some())
+        .collect();
+    assert!(
+        lines.len() > 100,
+        "{} request lines in {}",
+        lines.len(),
+        path.display()
+    );
+    for v in &lines {
+        for key in ["request_id", "group", "status", "duration_ms", "route"] {
+            assert!(v.get(key).is_some(), "{key} missing: {v}");
+        }
+    }
+    assert!(lines.iter().any(
+        |v| v["group"] == "twilio" && v["business_id"] == edgedesk_e2e::receptionist::BUSINESS
+    ));
+    for secret in [
+        edgedesk_e2e::receptionist::DEV_TWILIO_TOKEN,
+        edgedesk_e2e::observability::OPERATOR_TOKEN,
+        "dev-secret",
+        "5550147",
+        "5550100",
+    ] {
+        assert!(!log.contains(secret), "the logs hold {secret}");
+    }
 }

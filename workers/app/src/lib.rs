@@ -20,7 +20,9 @@ pub fn routes<P: Platform>() -> Routes<P> {
     #[cfg(feature = "receptionist")]
     let app = app
         .with(edgedesk_receptionist::routes::routes())
-        .documented(edgedesk_receptionist::OPENAPI);
+        .documented(edgedesk_receptionist::OPENAPI)
+        // Its public routes are rate limited and its requests counted.
+        .observed();
     app
 }
 

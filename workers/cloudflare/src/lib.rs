@@ -4,19 +4,22 @@
 //! (`COPILOT_DB`, ...), `DATA` (R2), `CACHE` (KV) and variables and secrets
 //! from the environment.
 
+mod buckets;
 mod platform;
 
 use edgedesk_kernel::platform::Config;
-use edgedesk_kernel::{Routes, timing};
+use edgedesk_kernel::{Routes, observe, timing};
 use platform::CloudflarePlatform;
 use std::sync::LazyLock;
-use worker::{Context, Env, Request, Response, Result, ScheduleContext, ScheduledEvent, event};
+use worker::{
+    Context, Env, Request, Response, Result, ScheduleContext, ScheduledEvent, console_log, event,
+};
 
 /// The route table of the products compiled in, built once per isolate.
 static APP: LazyLock<Routes<CloudflarePlatform>> = LazyLock::new(edgedesk_app::routes);
 
 #[event(fetch)]
-async fn fetch(mut req: Request, env: Env, _ctx: Context) -> Result<Response> {
+async fn fetch(mut req: Request, env: Env, ctx: Context) -> Result<Response> {
     // Through the platform's config, which reads each variable once per
     // isolate: this runs on every request.
     let kernel = CloudflarePlatform::new(env.clone(), &edgedesk_kernel::KERNEL);
@@ -27,8 +30,13 @@ async fn fetch(mut req: Request, env: Env, _ctx: Context) -> Result<Response> {
     let request = to_kernel_request(&mut req).await;
     timing::mark("read");
     let scope = |product| CloudflarePlatform::new(env.clone(), product);
-    let response = edgedesk_kernel::serve(&APP, &scope, request).await;
+    let (response, report) = edgedesk_kernel::serve(&APP, &scope, request).await;
     timing::mark("route");
+    // One JSON line per request; the counters and error tracking run after
+    // the answer is sent, without delaying it.
+    console_log!("{}", observe::log_line(&report));
+    let after = CloudflarePlatform::new(env.clone(), report.product);
+    ctx.wait_until(async move { APP.after(&after, &report).await });
     let mut response = to_worker_response(response)?;
     timing::mark("write");
     if let Some(phases) = timing::finish() {

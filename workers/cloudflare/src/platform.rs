@@ -17,6 +17,10 @@ impl CloudflarePlatform {
     pub fn new(env: Env, product: &'static Product) -> Self {
         Self { env, product }
     }
+
+    pub fn env(&self) -> &Env {
+        &self.env
+    }
 }
 
 /// Logs the detail for operators and returns an error without it.

@@ -42,20 +42,31 @@ macro_rules! export_component {
     };
 }
 
-/// A component serving a table of routes.
+/// A component serving a table of routes. Each request is logged
+/// (stdout, one JSON line); when the table is observed, its counters are
+/// kept and an unexpected error reported before the answer goes out: a
+/// component instance may end with its answer, so nothing is left running
+/// after it. The counters are one local SQLite transaction; a Sentry send
+/// is bounded by the kernel's time limit and happens only for server
+/// errors and sampled traces.
 pub async fn serve_routes(
     routes: &Routes<SpinPlatform>,
     req: Request,
 ) -> Result<Response, ErrorCode> {
     let request = wasi_http::read_request(req).await;
-    let response = edgedesk_kernel::serve(routes, &SpinPlatform::new, request).await;
+    let (response, report) = edgedesk_kernel::serve(routes, &SpinPlatform::new, request).await;
+    println!("{}", edgedesk_kernel::observe::log_line(&report));
+    routes
+        .after(&SpinPlatform::new(report.product), &report)
+        .await;
     wasi_http::write_response(response)
 }
 
 /// A component serving one route; any other path is 404, any other method
-/// 405.
+/// 405. Logged like a table's.
 pub async fn serve_route(route: Route<SpinPlatform>, req: Request) -> Result<Response, ErrorCode> {
     let request = wasi_http::read_request(req).await;
-    let response = edgedesk_kernel::serve_one(&route, &SpinPlatform::new, request).await;
+    let (response, report) = edgedesk_kernel::serve_one(&route, &SpinPlatform::new, request).await;
+    println!("{}", edgedesk_kernel::observe::log_line(&report));
     wasi_http::write_response(response)
 }

@@ -165,6 +165,10 @@ impl SqlStore for SpinPlatform {
     }
 }
 
+/// Buckets are rows of the product's SQLite database, taken in one
+/// statement: every instance on the node sees the same row.
+impl Limiter for SpinPlatform {}
+
 impl Clock for SpinPlatform {
     fn now_ms(&self) -> i64 {
         SystemTime::now()

@@ -67,6 +67,11 @@ pub async fn read_request(req: types::Request) -> Request {
         .into_iter()
         .filter_map(|(k, v)| Some((k.to_ascii_lowercase(), String::from_utf8(v).ok()?)))
         .collect();
+    // Spin's HTTP trigger sets `spin-client-addr` (address and port) on
+    // every request, replacing any a client sent.
+    out.peer = out
+        .header("spin-client-addr")
+        .map(|a| without_port(a).to_string());
     if matches!(method.as_str(), "POST" | "PUT" | "PATCH") {
         let declared = out.header("content-length").map(str::to_string);
         // Dropping `_done` unread tells the host the body was handled.
@@ -75,6 +80,19 @@ pub async fn read_request(req: types::Request) -> Request {
         out.body = edgedesk_kernel::read_body_limited(declared.as_deref(), chunks(body)).await;
     }
     out
+}
+
+/// The address of `address:port` (`[v6]:port` for IPv6). Split by hand:
+/// parsing a socket address links more than every other part of this
+/// adapter; the limiter checks the address itself where it uses it.
+fn without_port(a: &str) -> &str {
+    if let Some(v6) = a.strip_prefix('[') {
+        return v6.split(']').next().unwrap_or(v6);
+    }
+    match a.split_once(':') {
+        Some((ip, port)) if !port.contains(':') => ip,
+        _ => a,
+    }
 }
 
 /// What a WASI request or response is made of.

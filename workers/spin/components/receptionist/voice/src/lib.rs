@@ -7,6 +7,6 @@ use edgedesk_kernel::Routes;
 use edgedesk_receptionist::routes::{Group, group};
 
 edgedesk_spin::export_component!(|request| async move {
-    let routes = Routes::new().with(group(Group::Voice));
+    let routes = Routes::new().with(group(Group::Voice)).observed();
     edgedesk_spin::serve_routes(&routes, request).await
 });

@@ -6,6 +6,6 @@ use edgedesk_kernel::Routes;
 use edgedesk_receptionist::routes::{Group, group};
 
 edgedesk_spin::export_component!(|request| async move {
-    let routes = Routes::new().with(group(Group::Widget));
+    let routes = Routes::new().with(group(Group::Widget)).observed();
     edgedesk_spin::serve_routes(&routes, request).await
 });
