@@ -28,10 +28,14 @@ pub mod observe;
 pub mod openapi;
 pub mod operator;
 pub mod params;
+#[cfg(feature = "accounts")]
+pub mod passwords;
 pub mod platform;
 pub mod replay;
 pub mod router;
 pub mod sentry;
+#[cfg(feature = "accounts")]
+pub mod sessions;
 pub mod signed;
 #[cfg(test)]
 mod test_sql;

@@ -8,8 +8,8 @@ use crate::model::Agent;
 use crate::roles::{Action, Reach, Role, reach};
 use edgedesk_core::envelope::ApiError;
 use edgedesk_kernel::Request;
-use edgedesk_kernel::bearer::{self, Claims};
 use edgedesk_kernel::platform::{Platform, SqlValue};
+use edgedesk_kernel::sessions;
 
 /// The agent a verified token speaks for.
 pub struct Principal {
@@ -44,39 +44,29 @@ impl Principal {
 /// token that was revoked or whose agent is gone. The role is the agent's
 /// current one, not the token's: a demotion takes effect at once.
 pub async fn principal<P: Platform>(p: &P, req: &Request) -> Result<Principal, ApiError> {
-    let claims: Claims = bearer::verify(p, req).await?;
-    let text = |k: &str| {
-        claims
-            .get(k)
-            .and_then(|v| v.as_str())
-            .unwrap_or_default()
-            .to_string()
-    };
-    let (sub, jti) = (text("sub"), text("jti"));
-    let exp = claims.get("exp").and_then(|v| v.as_i64()).unwrap_or(0);
-    if sub.is_empty() || jti.is_empty() {
-        return Err(ApiError::unauthorized("the token lacks its subject or id"));
-    }
+    let session = sessions::session(p, req).await?;
     let sql = format!(
-        "SELECT {}, EXISTS (SELECT 1 FROM revoked_tokens WHERE jti = ?2) FROM agents WHERE id = ?1",
-        agents::COLUMNS
+        "SELECT {}, {} FROM agents WHERE id = ?1",
+        agents::COLUMNS,
+        sessions::REVOKED
     );
     let row = db::one(
         p,
         &sql,
-        &[SqlValue::from(sub.as_str()), SqlValue::from(jti.as_str())],
+        &[
+            SqlValue::from(session.sub.as_str()),
+            SqlValue::from(session.jti.as_str()),
+        ],
     )
     .await?
     .ok_or_else(|| ApiError::unauthorized("the agent this token was issued to no longer exists"))?;
     if Cols(&row).flag(agents::COLUMN_COUNT) {
-        return Err(ApiError::unauthorized(
-            "this token was revoked by logging out; log in again",
-        ));
+        return Err(sessions::revoked());
     }
     Ok(Principal {
         agent: agents::from_row(&row),
-        jti,
-        exp,
+        jti: session.jti,
+        exp: session.exp,
     })
 }
 

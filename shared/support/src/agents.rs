@@ -5,12 +5,12 @@ use crate::access::Principal;
 use crate::db::{self, Cols};
 use crate::input::Input;
 use crate::model::{AGENT_STATUSES, Agent, Done, Workload};
-use crate::passwords;
 use crate::roles::{Action, ROLES, Reach, Role, may_manage};
 use crate::wire::to_json;
 use crate::wire::{iso, opt_iso};
 use edgedesk_core::envelope::ApiError;
 use edgedesk_kernel::platform::{Platform, SqlValue};
+use edgedesk_kernel::sessions;
 use serde_json::Value;
 
 /// The columns [`from_row`] reads, in order.
@@ -78,32 +78,6 @@ const CREATE_FIELDS: [&str; 8] = [
     "status",
 ];
 
-fn email(input: &Input) -> Result<Option<String>, ApiError> {
-    let Some(e) = input.text("email", 254)? else {
-        return Ok(None);
-    };
-    let e = e.to_lowercase();
-    let valid = e.split_once('@').is_some_and(|(local, domain)| {
-        !local.is_empty() && domain.contains('.') && !e.contains(char::is_whitespace)
-    });
-    if !valid {
-        return Err(ApiError::unprocessable(
-            "email must be an email address like ana@example.com",
-        ));
-    }
-    Ok(Some(e))
-}
-
-fn password(input: &Input) -> Result<Option<String>, ApiError> {
-    match input.value("password") {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) if (8..=256).contains(&s.chars().count()) => Ok(Some(s.clone())),
-        Some(_) => Err(ApiError::unprocessable(
-            "password must be a string of 8 to 256 characters",
-        )),
-    }
-}
-
 fn role_field(input: &Input) -> Result<Option<Role>, ApiError> {
     let names: Vec<&'static str> = ROLES.iter().map(|r| r.as_str()).collect();
     Ok(input.choice("role", &names)?.and_then(Role::parse))
@@ -117,9 +91,10 @@ pub async fn create<P: Platform>(
 ) -> Result<Value, ApiError> {
     who.reach(Action::ManageAgents, "create agents")?;
     let input = Input::body(req, &CREATE_FIELDS)?;
-    let email = email(&input)?.ok_or_else(|| ApiError::unprocessable("email is required"))?;
-    let password =
-        password(&input)?.ok_or_else(|| ApiError::unprocessable("password is required"))?;
+    let email =
+        sessions::email(&input)?.ok_or_else(|| ApiError::unprocessable("email is required"))?;
+    let password = sessions::new_password(&input)?
+        .ok_or_else(|| ApiError::unprocessable("password is required"))?;
     let name = input.required_text("name", 200)?;
     let role = role_field(&input)?.unwrap_or(Role::Agent);
     if !may_manage(who.role(), None, role) {
@@ -134,9 +109,7 @@ pub async fn create<P: Platform>(
         .choice("status", &AGENT_STATUSES)?
         .unwrap_or("offline");
     let id = db::new_id(p);
-    let mut salt = [0u8; 16];
-    p.fill(&mut salt);
-    let hashed = passwords::hash(&password, salt);
+    let hashed = sessions::hash(p, &password);
     let inserted = db::execute(
         p,
         "INSERT INTO agents (id, email, hashed_password, name, role, status, department, \
@@ -183,16 +156,12 @@ pub async fn update<P: Platform>(
             "a manager may not change an admin or make anyone one",
         ));
     }
-    let email = email(&input)?;
+    let email = sessions::email(&input)?;
     let name = input.text("name", 200)?;
     if name.as_deref() == Some("") {
         return Err(ApiError::unprocessable("name must not be empty"));
     }
-    let hashed = password(&input)?.map(|pw| {
-        let mut salt = [0u8; 16];
-        p.fill(&mut salt);
-        passwords::hash(&pw, salt)
-    });
+    let hashed = sessions::new_password(&input)?.map(|pw| sessions::hash(p, &pw));
     let specializations = input
         .text_list("specializations", 20, 60)?
         .map(|s| serde_json::to_string(&s).unwrap_or_default());

@@ -20,7 +20,6 @@ pub mod messages;
 pub mod model;
 pub mod openapi;
 
-pub mod passwords;
 pub mod quimbi;
 pub mod reports;
 pub mod roles;

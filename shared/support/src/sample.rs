@@ -7,8 +7,8 @@
 
 use crate::clocks::{Meter, Tracking};
 use crate::model::SlaPolicy;
-use crate::passwords;
 use edgedesk_core::sentiment;
+use edgedesk_kernel::passwords;
 use edgedesk_kernel::platform::{SqlValue, Statement};
 
 /// Empties every table the dataset fills (children first), for a test that

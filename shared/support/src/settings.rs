@@ -5,14 +5,6 @@ use edgedesk_core::smart_score::Weights;
 use edgedesk_kernel::config;
 use edgedesk_kernel::platform::Config;
 
-/// Session tokens live this long.
-pub const TOKEN_TTL_SECS: i64 = 24 * 60 * 60;
-
-/// Failed logins for one email within [`LOGIN_WINDOW_MS`] before further
-/// attempts are refused until the window passes.
-pub const LOGIN_ATTEMPTS: i64 = 5;
-pub const LOGIN_WINDOW_MS: i64 = 15 * 60 * 1000;
-
 /// The smart score's weights: `SCORING_URGENCY_WEIGHT`,
 /// `SCORING_VALUE_WEIGHT`, `SCORING_CHURN_WEIGHT` (multipliers, default 1)
 /// and `TOPIC_ALERT_BOOST` (points, default 5). A value that is not a
