@@ -166,7 +166,8 @@ fn from_row(c: &Cols<'_>, services: Vec<Service>) -> Result<Business, ApiError> 
     })
 }
 
-async fn services<P: Platform>(p: &P, business: &str) -> Result<Vec<Service>, ApiError> {
+/// The business's services, by name.
+pub async fn services<P: Platform>(p: &P, business: &str) -> Result<Vec<Service>, ApiError> {
     let rows = db::query(
         p,
         "SELECT id, name, aliases, duration_minutes, buffer_minutes, price_cents \

@@ -9,6 +9,7 @@
 //! kernel's [`db`], and one module per piece of logic. The conversation
 //! itself is [`engine`]: pure, no I/O, a state machine the channels feed.
 
+pub mod admin;
 pub mod appointments;
 pub mod availability;
 pub mod business;
@@ -16,14 +17,18 @@ pub mod chat;
 pub mod classify;
 pub mod contacts;
 pub mod conversations;
+pub mod dashboard;
 pub mod deliveries;
 pub mod engine;
+pub mod feedback;
 pub mod google;
 pub mod hours;
 pub mod model;
 pub mod notify;
 pub mod openapi;
 pub mod ops;
+pub mod owner_api;
+pub mod owners;
 pub mod phrases;
 pub mod routes;
 pub mod sample;

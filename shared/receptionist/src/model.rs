@@ -288,3 +288,413 @@ pub struct RequestCounts {
     /// and `+Inf`).
     pub latency_ms_buckets: BTreeMap<String, i64>,
 }
+
+// Owners, the operator and feedback. Instants are RFC 3339 in UTC.
+
+/// `POST /v1/auth/login`.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    #[schemars(length(min = 1, max = 254))]
+    pub email: String,
+    #[schemars(length(max = 1024))]
+    pub password: String,
+}
+
+/// `POST /v1/auth/register`: an owner account for the business an
+/// invitation names. There is no other way to join an existing business.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RegisterRequest {
+    /// The invitation token the operator made for the business (used once,
+    /// within 7 days).
+    #[schemars(length(min = 1, max = 200))]
+    pub invitation: String,
+    #[schemars(length(min = 3, max = 254))]
+    pub email: String,
+    #[schemars(length(min = 8, max = 256))]
+    pub password: String,
+    #[schemars(length(max = 200))]
+    pub name: Option<String>,
+}
+
+/// `POST /v1/public/signup`: a new business and its first owner.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SignupRequest {
+    #[schemars(length(min = 1, max = 200))]
+    pub business_name: String,
+    /// An IANA name ("America/Chicago") or an offset ("-06:00"); UTC when
+    /// left out.
+    #[schemars(length(max = 100))]
+    pub time_zone: Option<String>,
+    #[schemars(length(min = 3, max = 254))]
+    pub email: String,
+    #[schemars(length(min = 8, max = 256))]
+    pub password: String,
+    #[schemars(length(max = 200))]
+    pub name: Option<String>,
+}
+
+/// An owner account.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct Owner {
+    pub id: String,
+    pub business_id: String,
+    pub email: String,
+    pub name: Option<String>,
+    pub created_at: String,
+    pub last_login_at: Option<String>,
+}
+
+/// A signed-in owner's session.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct OwnerSession {
+    /// `Authorization: Bearer <access_token>` on the owner routes.
+    pub access_token: String,
+    pub token_type: String,
+    /// Seconds.
+    pub expires_in: i64,
+    pub owner: Owner,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct Done {
+    pub message: String,
+}
+
+/// A service as the owner sees and sets it.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceRecord {
+    /// Lowercase letters, digits and `-`.
+    #[schemars(length(min = 1, max = 40))]
+    pub id: String,
+    #[schemars(length(min = 1, max = 100))]
+    pub name: String,
+    /// Other words customers use for it.
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// A multiple of 5, 5 to 720.
+    pub duration_minutes: u32,
+    /// Kept free after it: a multiple of 5, 0 to 240.
+    #[serde(default)]
+    pub buffer_minutes: u32,
+    pub price_cents: Option<i64>,
+}
+
+/// `PUT /v1/owner/services`: the whole list.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ServicesUpdate {
+    pub services: Vec<ServiceRecord>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct ServiceList {
+    pub services: Vec<ServiceRecord>,
+}
+
+/// The business as its owner sees it.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct BusinessProfile {
+    pub id: String,
+    pub name: String,
+    pub time_zone: String,
+    /// `{"mon": [["09:00", "17:00"]], ...}`; a missing day is closed.
+    pub hours: serde_json::Value,
+    /// Local dates closed all day.
+    pub holidays: Vec<String>,
+    pub address: Option<String>,
+    pub phone: Option<String>,
+    /// Told of bookings and messages; called when a customer asks for a
+    /// person.
+    pub owner_phone: Option<String>,
+    /// The Twilio numbers that reach the business.
+    pub numbers: Vec<String>,
+    /// Names the business to the chat widget.
+    pub widget_token: Option<String>,
+    /// The assistant is stopped on every channel.
+    pub lockdown_mode: bool,
+    pub services: Vec<ServiceRecord>,
+}
+
+/// `PATCH /v1/owner/business`: any of these.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BusinessUpdate {
+    #[schemars(length(min = 1, max = 200))]
+    pub name: Option<String>,
+    #[schemars(length(min = 1, max = 100))]
+    pub time_zone: Option<String>,
+    pub hours: Option<serde_json::Value>,
+    pub holidays: Option<Vec<String>>,
+    #[schemars(length(max = 300))]
+    pub address: Option<String>,
+    #[schemars(length(max = 40))]
+    pub phone: Option<String>,
+    #[schemars(length(max = 40))]
+    pub owner_phone: Option<String>,
+}
+
+/// Who an appointment is for.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct ContactRef {
+    pub id: String,
+    pub name: Option<String>,
+    pub phone: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct AppointmentRecord {
+    pub id: String,
+    pub service_id: String,
+    pub service: String,
+    /// `booked`, `cancelled`, `completed` or `no_show`.
+    pub status: String,
+    pub start: String,
+    pub end: String,
+    /// `voice`, `sms`, `chat`, `calendar` or `owner`.
+    pub source: String,
+    pub notes: Option<String>,
+    pub contact: Option<ContactRef>,
+    /// The event written to the business's Google Calendar.
+    pub google_event_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct AppointmentList {
+    pub from: String,
+    pub to: String,
+    pub appointments: Vec<AppointmentRecord>,
+}
+
+/// `POST /v1/owner/appointments`.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewAppointmentRequest {
+    #[schemars(length(min = 1, max = 40))]
+    pub service_id: String,
+    /// RFC 3339, or a wall time without offset read in the business's zone.
+    #[schemars(length(min = 1, max = 40))]
+    pub start: String,
+    #[schemars(length(max = 100))]
+    pub name: Option<String>,
+    #[schemars(length(max = 40))]
+    pub phone: Option<String>,
+    #[schemars(length(max = 1000))]
+    pub notes: Option<String>,
+}
+
+/// `PATCH /v1/owner/appointments/{appointment_id}`: a new start (a move),
+/// or a new status, not both; notes with either or alone.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AppointmentUpdate {
+    /// RFC 3339, or a wall time read in the business's zone.
+    #[schemars(length(min = 1, max = 40))]
+    pub start: Option<String>,
+    /// `cancelled`, `completed` or `no_show`, from `booked`.
+    pub status: Option<String>,
+    #[schemars(length(max = 1000))]
+    pub notes: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct ContactRecord {
+    pub id: String,
+    pub name: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    /// Texted STOP: nothing more is sent to them.
+    pub opted_out: bool,
+    pub created_at: String,
+    /// Appointments ever made for them.
+    pub appointments: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct ContactList {
+    pub total: i64,
+    pub contacts: Vec<ContactRecord>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct ConversationSummary {
+    pub id: String,
+    /// `voice`, `sms` or `chat`.
+    pub channel: String,
+    /// `open`, `closed` or `handed_over`.
+    pub status: String,
+    pub turns: i64,
+    pub contact: Option<ContactRef>,
+    pub started_at: String,
+    pub updated_at: String,
+    /// The latest thing said.
+    pub last_text: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct ConversationList {
+    pub conversations: Vec<ConversationSummary>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct TranscriptTurn {
+    /// `caller` or `assistant`.
+    pub role: String,
+    pub text: String,
+    pub at: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct FeedbackRecord {
+    pub id: String,
+    pub rating: Option<i64>,
+    pub text: Option<String>,
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct ConversationDetail {
+    #[serde(flatten)]
+    pub summary: ConversationSummary,
+    pub transcript: Vec<TranscriptTurn>,
+    pub feedback: Vec<FeedbackRecord>,
+}
+
+/// A message a customer left for the owner.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct MessageRecord {
+    pub id: String,
+    pub conversation_id: Option<String>,
+    pub name: Option<String>,
+    pub phone: Option<String>,
+    pub text: String,
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct MessageList {
+    pub messages: Vec<MessageRecord>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct WidgetTokenAnswer {
+    /// The new token; the old one no longer names the business.
+    pub widget_token: String,
+}
+
+/// Whether the business's Google Calendar is connected and watched.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct CalendarStatus {
+    pub connected: bool,
+    pub calendar_id: Option<String>,
+    /// A push channel is registered and not expired.
+    pub watching: bool,
+    pub channel_expires_at: Option<String>,
+    /// A full sync has run (there is a sync token).
+    pub synced: bool,
+    /// Busy times from the calendar still ahead.
+    pub busy_times_ahead: i64,
+}
+
+/// `POST /v1/owner/lockdown`.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LockdownRequest {
+    pub enabled: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct LockdownAnswer {
+    pub business_id: String,
+    pub lockdown_mode: bool,
+}
+
+/// What a business still lacks before the assistant can take bookings.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct Onboarding {
+    pub has_hours: bool,
+    pub has_services: bool,
+    pub has_number: bool,
+    pub has_calendar: bool,
+    pub has_owner: bool,
+    /// All of the above but the calendar, which is optional.
+    pub ready: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct BusinessOverview {
+    pub id: String,
+    pub name: String,
+    pub time_zone: String,
+    pub lockdown_mode: bool,
+    pub created_at: String,
+    pub numbers: Vec<String>,
+    pub twilio_token_secret: String,
+    pub owners: i64,
+    pub onboarding: Onboarding,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct BusinessOverviewList {
+    pub businesses: Vec<BusinessOverview>,
+}
+
+/// `PATCH /v1/admin/businesses/{business_id}`: any of these.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AdminBusinessUpdate {
+    pub lockdown_mode: Option<bool>,
+    #[schemars(length(min = 1, max = 200))]
+    pub name: Option<String>,
+    /// The Twilio numbers (E.164) that reach the business: the whole list.
+    pub numbers: Option<Vec<String>>,
+    /// The name of the secret holding its Twilio auth token.
+    #[schemars(length(min = 1, max = 64))]
+    pub twilio_token_secret: Option<String>,
+    /// Its Google calendar; null disconnects it.
+    #[schemars(length(max = 254))]
+    pub google_calendar_id: Option<String>,
+    /// The name of the secret holding its Google refresh token.
+    #[schemars(length(min = 1, max = 64))]
+    pub google_refresh_token_secret: Option<String>,
+}
+
+/// `POST /v1/admin/businesses/{business_id}/invitations`.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InvitationRequest {
+    /// Only this email may use it; any email when left out.
+    #[schemars(length(max = 254))]
+    pub email: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct InvitationAnswer {
+    /// Give it to the owner for `POST /v1/auth/register`; shown once.
+    pub invitation: String,
+    pub business_id: String,
+    pub email: Option<String>,
+    pub expires_at: String,
+}
+
+/// `POST /v1/feedback`.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FeedbackRequest {
+    /// The conversation (the widget's session id).
+    #[schemars(length(min = 1, max = 100))]
+    pub conversation_id: String,
+    /// 1 to 5.
+    pub rating: Option<i64>,
+    #[schemars(length(max = 2000))]
+    pub text: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct FeedbackAnswer {
+    pub id: String,
+    pub conversation_id: String,
+}

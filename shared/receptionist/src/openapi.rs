@@ -23,8 +23,43 @@ pub const CALLER: &str = "+13125550147";
 
 /// The secret of the Google Calendar relay in the examples.
 pub const RELAY_SECRET: &str = "relay-secret-example";
-/// The operator token the examples are run with.
-pub const OPERATOR_TOKEN: &str = "operator-token-example";
+
+/// `SECRET_KEY` in the examples: it signs the owner's token below.
+pub const SECRET_KEY: &str = "example-session-secret";
+
+/// `OPERATOR_TOKEN` in the examples.
+pub const OPERATOR_TOKEN: &str = "example-operator-token";
+
+/// The demo owner's session token in the examples, signed with
+/// [`SECRET_KEY`]: issued at the examples' clock, valid until 2100.
+pub fn owner_token() -> String {
+    let claims = json!({"sub": sample::OWNER_ID, "scope": "receptionist-owner",
+        "business_id": sample::BUSINESS, "iat": 1_795_348_800_i64, "exp": 4_102_444_800_i64,
+        "jti": "session-example"});
+    edgedesk_core::jwt::sign(
+        &edgedesk_core::jwt::Key::new(SECRET_KEY.as_bytes()),
+        claims
+            .as_object()
+            .cloned()
+            .as_ref()
+            .unwrap_or(&Default::default()),
+    )
+}
+
+/// An invitation to the demo salon whose token is `invitation-example`.
+const INVITATION: &str = "INSERT INTO owner_invitations (token_hash, business_id, email, created_at, \
+     expires_at) VALUES ('51da1bd287ad053cde4ac092b235f5521c239dfd0cd1e6238428774f7314c891', \
+     'demo-salon', NULL, 0, 4102444800000)";
+/// A chat with its transcript, and a message it left.
+const TRANSCRIPT: &str = "INSERT INTO conversations (id, business_id, channel, external_id, state, \
+     turns, created_at, updated_at) VALUES ('chat-example', 'demo-salon', 'chat', 'chat-example', \
+     '{}', 2, 1795345200000, 1795345260000); \
+     INSERT INTO turns (conversation_id, seq, role, text, at) VALUES \
+     ('chat-example', 0, 'assistant', 'Hi! I can book, move or cancel an appointment.', 1795345200000), \
+     ('chat-example', 1, 'caller', 'Please ask Dana to call me about a wedding party', 1795345260000); \
+     INSERT INTO owner_messages (id, business_id, conversation_id, name, phone, text, created_at) \
+     VALUES ('msg-example', 'demo-salon', 'chat-example', 'Lena Park', '+13125550150', \
+     'Please call me about a wedding party of six', 1795345260000)";
 
 /// A request body as sent.
 #[derive(Debug, Clone)]
@@ -233,6 +268,115 @@ pub fn example(op: &str) -> Example {
                 None,
             )
         },
+        other => owner_example(other),
+    }
+}
+
+/// The owners', the operator's and the dashboard's examples.
+fn owner_example(op: &str) -> Example {
+    let owner = || ("Authorization", format!("Bearer {}", owner_token()));
+    let operator = || ("Authorization", format!("Bearer {OPERATOR_TOKEN}"));
+    let as_owner = |e: Example| Example {
+        headers: vec![owner()],
+        ..e
+    };
+    let as_operator = |e: Example| Example {
+        headers: vec![operator()],
+        ..e
+    };
+    let patch = |path: &str, body: Value| call("PATCH", path, Some(Body::Json(body)));
+    let get = |path: &str| call("GET", path, None);
+    let services = json!([
+        {"id": "haircut", "name": "Haircut", "aliases": ["cut", "trim"], "duration_minutes": 45, "buffer_minutes": 15, "price_cents": 4800},
+        {"id": "color", "name": "Hair color", "aliases": ["colour", "dye"], "duration_minutes": 90, "buffer_minutes": 15, "price_cents": 9500},
+        {"id": "blowout", "name": "Blowout", "aliases": ["blow dry"], "duration_minutes": 30, "buffer_minutes": 10, "price_cents": 3500},
+        {"id": "beard", "name": "Beard trim", "aliases": ["beard"], "duration_minutes": 20, "buffer_minutes": 10, "price_cents": 2000},
+        {"id": "kids-cut", "name": "Kids' haircut", "aliases": ["kids"], "duration_minutes": 30, "buffer_minutes": 10, "price_cents": 2500}
+    ]);
+    match op {
+        "auth_register" => Example {
+            setup: INVITATION,
+            ..json_call(
+                "/v1/auth/register",
+                json!({"invitation": "invitation-example", "email": "sam@demo-salon.test",
+                       "password": "a-long-password", "name": "Sam Stylist"}),
+            )
+        },
+        "auth_login" => json_call(
+            "/v1/auth/login",
+            json!({"email": sample::OWNER_EMAIL, "password": sample::DEV_PASSWORD}),
+        ),
+        "auth_logout" => as_owner(call("POST", "/v1/auth/logout", None)),
+        "auth_me" => as_owner(get("/v1/auth/me")),
+        "public_signup" => json_call(
+            "/v1/public/signup",
+            json!({"business_name": "Corner Barbers", "time_zone": "America/New_York",
+                   "email": "ray@cornerbarbers.test", "password": "a-long-password", "name": "Ray Ortiz"}),
+        ),
+        "owner_business" => as_owner(get("/v1/owner/business")),
+        "owner_business_update" => as_owner(patch(
+            "/v1/owner/business",
+            json!({"hours": {"mon": [["09:00", "18:00"]], "tue": [["09:00", "18:00"]],
+                             "wed": [["09:00", "18:00"]], "thu": [["09:00", "20:00"]],
+                             "fri": [["09:00", "18:00"]], "sat": [["09:00", "15:00"]]},
+                   "holidays": ["2026-12-25", "2027-01-01"], "owner_phone": "+15005550001"}),
+        )),
+        "owner_services" => as_owner(get("/v1/owner/services")),
+        "owner_services_set" => as_owner(call(
+            "PUT",
+            "/v1/owner/services",
+            Some(Body::Json(json!({"services": services}))),
+        )),
+        "owner_appointments" => as_owner(get(
+            "/v1/owner/appointments?from=2026-11-23&to=2026-11-26&status=booked",
+        )),
+        "owner_appointment_create" => as_owner(json_call(
+            "/v1/owner/appointments",
+            json!({"service_id": "haircut", "start": "2026-11-27T14:00:00", "name": "Lena Park",
+                   "phone": "+13125550150", "notes": "Prefers Dana"}),
+        )),
+        "owner_appointment_update" => as_owner(patch(
+            "/v1/owner/appointments/apt-demo-1",
+            json!({"start": "2026-11-23T15:00:00", "notes": "Moved by phone"}),
+        )),
+        "owner_contacts" => as_owner(get("/v1/owner/contacts?limit=2")),
+        "owner_conversations" => Example {
+            setup: TRANSCRIPT,
+            ..as_owner(get("/v1/owner/conversations?limit=5"))
+        },
+        "owner_conversation" => Example {
+            setup: TRANSCRIPT,
+            ..as_owner(get("/v1/owner/conversations/chat-example"))
+        },
+        "owner_messages" => Example {
+            setup: TRANSCRIPT,
+            ..as_owner(get("/v1/owner/messages"))
+        },
+        "owner_widget_token" => as_owner(call("POST", "/v1/owner/widget-token", None)),
+        "owner_calendar" => Example {
+            setup: CHANNEL,
+            ..as_owner(get("/v1/owner/calendar"))
+        },
+        "owner_lockdown" => as_owner(json_call("/v1/owner/lockdown", json!({"enabled": true}))),
+        "admin_businesses" => as_operator(get("/v1/admin/businesses")),
+        "admin_business_update" => as_operator(patch(
+            "/v1/admin/businesses/demo-salon",
+            json!({"lockdown_mode": false, "numbers": ["+15005550006", "+15005550007"]}),
+        )),
+        "admin_invitation" => as_operator(json_call(
+            "/v1/admin/businesses/demo-salon/invitations",
+            json!({"email": "sam@demo-salon.test"}),
+        )),
+        "feedback" => Example {
+            setup: TRANSCRIPT,
+            ..json_call(
+                "/v1/feedback",
+                json!({"conversation_id": "chat-example", "rating": 5, "text": "Quick and easy, thanks"}),
+            )
+        },
+        "dashboard_page" => get("/dashboard"),
+        "dashboard_script" => get("/dashboard/dashboard.js"),
+        "dashboard_style" => get("/dashboard/dashboard.css"),
         other => panic!("no example for {other}"),
     }
 }
@@ -350,6 +494,46 @@ fn parameters(op: &str, e: &Example) -> Vec<Value> {
                 sent(e, "X-Goog-Message-Number"),
             ),
         ],
+        "owner_appointments" => vec![
+            query(
+                "from",
+                "Start of the range: RFC 3339, a wall time or a date in the business's zone (default: today's local midnight).",
+                text(),
+                Some("2026-11-23"),
+            ),
+            query(
+                "to",
+                "End of the range, as from (default: 14 days after from; at most 92).",
+                text(),
+                Some("2026-11-26"),
+            ),
+            query(
+                "status",
+                "Only appointments with this status.",
+                json!({"enum": ["booked", "cancelled", "completed", "no_show"]}),
+                Some("booked"),
+            ),
+        ],
+        "owner_contacts" => vec![
+            query(
+                "limit",
+                "At most this many (1 to 200, default 50).",
+                json!({"type": "integer", "minimum": 1, "maximum": 200}),
+                Some("2"),
+            ),
+            query(
+                "offset",
+                "Skip this many.",
+                json!({"type": "integer", "minimum": 0}),
+                None,
+            ),
+        ],
+        "owner_conversations" | "owner_messages" => vec![query(
+            "limit",
+            "At most this many (conversations 1 to 100, default 20; messages 1 to 200, default 50).",
+            json!({"type": "integer", "minimum": 1, "maximum": 200}),
+            (op == "owner_conversations").then_some("5"),
+        )],
         _ => Vec::new(),
     }
 }
@@ -431,6 +615,76 @@ fn shape(f: &mut Fragment, op: &str) -> Shape {
         "google_webhook" => json(200, Some(s::<RelayRequest>(f)), f.envelope::<RelayAnswer>()),
         "metrics" => json(200, None, s::<MetricsView>(f)),
         "metrics_prometheus" => page("text/plain"),
+        "auth_register" => json(
+            201,
+            Some(s::<RegisterRequest>(f)),
+            f.envelope::<OwnerSession>(),
+        ),
+        "auth_login" => json(
+            200,
+            Some(s::<LoginRequest>(f)),
+            f.envelope::<OwnerSession>(),
+        ),
+        "public_signup" => json(
+            201,
+            Some(s::<SignupRequest>(f)),
+            f.envelope::<OwnerSession>(),
+        ),
+        "auth_logout" => json(200, None, f.envelope::<Done>()),
+        "auth_me" => json(200, None, f.envelope::<Owner>()),
+        "owner_business" => json(200, None, f.envelope::<BusinessProfile>()),
+        "owner_business_update" => json(
+            200,
+            Some(s::<BusinessUpdate>(f)),
+            f.envelope::<BusinessProfile>(),
+        ),
+        "owner_services" => json(200, None, f.envelope::<ServiceList>()),
+        "owner_services_set" => json(
+            200,
+            Some(s::<ServicesUpdate>(f)),
+            f.envelope::<ServiceList>(),
+        ),
+        "owner_appointments" => json(200, None, f.envelope::<AppointmentList>()),
+        "owner_appointment_create" => json(
+            201,
+            Some(s::<NewAppointmentRequest>(f)),
+            f.envelope::<AppointmentRecord>(),
+        ),
+        "owner_appointment_update" => json(
+            200,
+            Some(s::<AppointmentUpdate>(f)),
+            f.envelope::<AppointmentRecord>(),
+        ),
+        "owner_contacts" => json(200, None, f.envelope::<ContactList>()),
+        "owner_conversations" => json(200, None, f.envelope::<ConversationList>()),
+        "owner_conversation" => json(200, None, f.envelope::<ConversationDetail>()),
+        "owner_messages" => json(200, None, f.envelope::<MessageList>()),
+        "owner_widget_token" => json(200, None, f.envelope::<WidgetTokenAnswer>()),
+        "owner_calendar" => json(200, None, f.envelope::<CalendarStatus>()),
+        "owner_lockdown" => json(
+            200,
+            Some(s::<LockdownRequest>(f)),
+            f.envelope::<LockdownAnswer>(),
+        ),
+        "admin_businesses" => json(200, None, f.envelope::<BusinessOverviewList>()),
+        "admin_business_update" => json(
+            200,
+            Some(s::<AdminBusinessUpdate>(f)),
+            f.envelope::<BusinessOverview>(),
+        ),
+        "admin_invitation" => json(
+            201,
+            Some(s::<InvitationRequest>(f)),
+            f.envelope::<InvitationAnswer>(),
+        ),
+        "feedback" => json(
+            201,
+            Some(s::<FeedbackRequest>(f)),
+            f.envelope::<FeedbackAnswer>(),
+        ),
+        "dashboard_page" => page("text/html"),
+        "dashboard_script" => page("text/javascript"),
+        "dashboard_style" => page("text/css"),
         other => panic!("no shape for {other}"),
     }
 }
@@ -487,7 +741,7 @@ pub fn fragment(run: &mut Run<'_>) -> Value {
                 content_type,
             );
         }
-        if op == "widget_session" {
+        if op == "widget_session" || op == "admin_invitation" {
             // Starting a chat needs no body when a header names the business.
             f.optional_body(op);
         }

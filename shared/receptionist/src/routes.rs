@@ -2,13 +2,20 @@
 //! handlers check `X-Twilio-Signature` first; they answer under four
 //! prefixes (`/v1/twilio`, `/twilio`, `/v1/telephony`, `/telephony`) so a
 //! number configured with any of them keeps working. Authenticated chat
-//! clients and the provider-neutral voice turn are signed calls.
+//! clients and the provider-neutral voice turn are signed calls. Owners
+//! sign in for bearer tokens to the `/v1/owner/*` routes; the operator's
+//! `/v1/admin/*` routes take the operator token.
 
 use crate::PRODUCT;
-use crate::{chat, google, ops, speech, twilio, widget};
+use crate::owner_api::{appointments, profile, records};
+use crate::owners::{self, Principal};
+use crate::{admin, chat, dashboard, feedback, google, ops, speech, twilio, widget};
 use edgedesk_core::envelope::ApiError;
-use edgedesk_kernel::router::Handler;
+use edgedesk_kernel::router::{Handler, bearer_refusal};
 use edgedesk_kernel::{Auth, Call, Operation, Platform, Reply, Response, Route, RouteInfo};
+use serde_json::Value;
+use std::future::Future;
+use std::pin::Pin;
 
 /// The product's routes in groups, one Spin component each.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,15 +32,20 @@ pub enum Group {
     Calendar,
     /// The operator's metrics.
     Ops,
+    /// The people who run businesses: owners' accounts, their dashboard
+    /// and its API, the operator's administration, and customers'
+    /// feedback on conversations.
+    Owner,
 }
 
-pub const GROUPS: [Group; 6] = [
+pub const GROUPS: [Group; 7] = [
     Group::Voice,
     Group::Sms,
     Group::Widget,
     Group::Chat,
     Group::Calendar,
     Group::Ops,
+    Group::Owner,
 ];
 
 /// Where Twilio's webhooks answer, and the suffix their operation ids take.
@@ -54,6 +66,7 @@ pub fn group<P: Platform>(g: Group) -> Vec<Route<P>> {
         Group::Chat => chat_handler::<P>,
         Group::Calendar => calendar_handler::<P>,
         Group::Ops => ops_handler::<P>,
+        Group::Owner => owner_handler::<P>,
     };
     edgedesk_kernel::router::grouped(infos(), g, group_of, handler)
 }
@@ -67,7 +80,8 @@ pub fn group_of(op: &str) -> Group {
         "widget_session" | "widget_message" | "widget_script" | "widget_demo" => Group::Widget,
         "google_watch" | "google_push" | "google_webhook" => Group::Calendar,
         "metrics" | "metrics_prometheus" => Group::Ops,
-        _ => Group::Chat,
+        "chat_message" | "voice_turn" => Group::Chat,
+        _ => Group::Owner,
     }
 }
 
@@ -139,6 +153,159 @@ fn ops_handler<P: Platform>(id: &str) -> Handler<P> {
             |c: Call<'_, P>| -> Reply<'_> { Box::pin(async move { answer(ops::json(c.p).await) }) }
         }
         "metrics_prometheus" => |c| Box::pin(async move { answer(ops::prometheus(c.p).await) }),
+        _ => no_route(),
+    }
+}
+
+/// What an owner or operator route does once its caller is known.
+type Work<'a> = Pin<Box<dyn Future<Output = Result<Value, ApiError>> + 'a>>;
+
+fn finish(result: Result<Value, ApiError>) -> Response {
+    match result {
+        Ok(v) => Response::ok(&v),
+        Err(e) => bearer_refusal(&e),
+    }
+}
+
+/// An owner's route: the token verified and its owner loaded (revocation
+/// checked) before `f`. One instance per platform, every route's work
+/// boxed behind one type, which keeps the component small.
+fn owner<'a, P: Platform>(c: Call<'a, P>, f: fn(Call<'a, P>, Principal) -> Work<'a>) -> Reply<'a> {
+    Box::pin(async move {
+        match owners::principal(c.p, c.req).await {
+            Ok(who) => finish(f(c, who).await),
+            Err(e) => bearer_refusal(&e),
+        }
+    })
+}
+
+/// An operator's route: the operator token checked before `f`.
+fn operator<'a, P: Platform>(c: Call<'a, P>, f: fn(Call<'a, P>) -> Work<'a>) -> Reply<'a> {
+    Box::pin(async move {
+        match edgedesk_kernel::operator::check(c.p, c.req).await {
+            Ok(()) => finish(f(c).await),
+            Err(e) => bearer_refusal(&e),
+        }
+    })
+}
+
+/// A path parameter.
+fn param<'a, P>(c: &Call<'a, P>, name: &str) -> &'a str {
+    c.params.get(name).unwrap_or_default()
+}
+
+fn refusal(result: Result<Response, ApiError>) -> Response {
+    result.unwrap_or_else(|e| bearer_refusal(&e))
+}
+
+fn owner_handler<P: Platform>(id: &str) -> Handler<P> {
+    match id {
+        "auth_login" => |c: Call<'_, P>| -> Reply<'_> {
+            Box::pin(async move { answer(owners::login(c.p, c.req).await) })
+        },
+        "auth_register" => |c| Box::pin(async move { answer(owners::register(c.p, c.req).await) }),
+        "public_signup" => |c| Box::pin(async move { answer(owners::signup(c.p, c.req).await) }),
+        "auth_logout" => |c| {
+            owner(c, |c, who| {
+                Box::pin(async move { owners::logout(c.p, &who).await })
+            })
+        },
+        "auth_me" => |c| owner(c, |_, who| Box::pin(async move { Ok(owners::me(&who)) })),
+        "owner_business" => |c| {
+            owner(c, |c, who| {
+                Box::pin(async move { profile::get(c.p, &who).await })
+            })
+        },
+        "owner_business_update" => |c| {
+            owner(c, |c, who| {
+                Box::pin(async move { profile::update(c.p, &who, c.req).await })
+            })
+        },
+        "owner_services" => |c| {
+            owner(c, |c, who| {
+                Box::pin(async move { profile::list_services(c.p, &who).await })
+            })
+        },
+        "owner_services_set" => |c| {
+            owner(c, |c, who| {
+                Box::pin(async move { profile::set_services(c.p, &who, c.req).await })
+            })
+        },
+        "owner_appointments" => |c| {
+            owner(c, |c, who| {
+                Box::pin(async move { appointments::list(c.p, &who, c.req).await })
+            })
+        },
+        "owner_appointment_create" => |c: Call<'_, P>| -> Reply<'_> {
+            Box::pin(async move {
+                match owners::principal(c.p, c.req).await {
+                    Ok(who) => refusal(appointments::create(c.p, &who, c.req).await),
+                    Err(e) => bearer_refusal(&e),
+                }
+            })
+        },
+        "owner_appointment_update" => |c| {
+            owner(c, |c, who| {
+                Box::pin(async move {
+                    appointments::update(c.p, &who, param(&c, "appointment_id"), c.req).await
+                })
+            })
+        },
+        "owner_contacts" => |c| {
+            owner(c, |c, who| {
+                Box::pin(async move { records::contacts(c.p, &who, c.req).await })
+            })
+        },
+        "owner_conversations" => |c| {
+            owner(c, |c, who| {
+                Box::pin(async move { records::conversations(c.p, &who, c.req).await })
+            })
+        },
+        "owner_conversation" => |c| {
+            owner(c, |c, who| {
+                Box::pin(async move {
+                    records::conversation(c.p, &who, param(&c, "conversation_id")).await
+                })
+            })
+        },
+        "owner_messages" => |c| {
+            owner(c, |c, who| {
+                Box::pin(async move { records::messages(c.p, &who, c.req).await })
+            })
+        },
+        "owner_widget_token" => |c| {
+            owner(c, |c, who| {
+                Box::pin(async move { profile::rotate_widget_token(c.p, &who).await })
+            })
+        },
+        "owner_calendar" => |c| {
+            owner(c, |c, who| {
+                Box::pin(async move { profile::calendar(c.p, &who).await })
+            })
+        },
+        "owner_lockdown" => |c| {
+            owner(c, |c, who| {
+                Box::pin(async move { profile::lockdown(c.p, &who, c.req).await })
+            })
+        },
+        "admin_businesses" => |c| operator(c, |c| Box::pin(async move { admin::list(c.p).await })),
+        "admin_business_update" => |c| {
+            operator(c, |c| {
+                Box::pin(async move { admin::update(c.p, param(&c, "business_id"), c.req).await })
+            })
+        },
+        "admin_invitation" => |c: Call<'_, P>| -> Reply<'_> {
+            Box::pin(async move {
+                match edgedesk_kernel::operator::check(c.p, c.req).await {
+                    Ok(()) => refusal(admin::invite(c.p, param(&c, "business_id"), c.req).await),
+                    Err(e) => bearer_refusal(&e),
+                }
+            })
+        },
+        "feedback" => |c| Box::pin(async move { answer(feedback::submit(c.p, c.req).await) }),
+        "dashboard_page" => |_| Box::pin(async { dashboard::page() }),
+        "dashboard_script" => |_| Box::pin(async { dashboard::script() }),
+        "dashboard_style" => |_| Box::pin(async { dashboard::style() }),
         _ => no_route(),
     }
 }
@@ -319,7 +486,224 @@ pub fn infos() -> Vec<RouteInfo> {
             "The same counters in Prometheus's text exposition format 0.0.4, every name under ai_telephony_ (ai_telephony_rate_limit_blocks_total, ai_telephony_requests_total, ai_telephony_request_duration_seconds, ...). Operator token.",
         ),
     ]);
+    out.extend(owner_infos());
     out
+}
+
+/// Owners, the operator, feedback and the dashboard.
+fn owner_infos() -> Vec<RouteInfo> {
+    use Auth::{Bearer, Public};
+    const OWNER: &str = "Bearer token of a signed-in owner (POST /v1/auth/login); only the owner's own business is read or changed.";
+    vec![
+        info(
+            "POST",
+            "/v1/auth/register",
+            Public,
+            "auth_register",
+            "Register as a business's owner",
+            "Takes an invitation the operator made for one business (POST /v1/admin/businesses/{business_id}/invitations): single use, 7 days, optionally for one email. There is no other way to join a business that exists. Answers 201 with a session, as a login does. 403 for an invitation unknown, used, expired or for another email; 409 for an email that has an account.",
+        ),
+        info(
+            "POST",
+            "/v1/auth/login",
+            Public,
+            "auth_login",
+            "Sign in as an owner",
+            "Email and password (argon2id). Five failed logins for one email within 15 minutes are answered 429 with Retry-After until the window passes; an unknown email costs the same as a wrong password. The token (HS256, SECRET_KEY, 24 hours) works until it expires or its holder logs out.",
+        ),
+        info(
+            "POST",
+            "/v1/auth/logout",
+            Bearer,
+            "auth_logout",
+            "Sign out",
+            "The token is refused from now on.",
+        ),
+        info(
+            "GET",
+            "/v1/auth/me",
+            Bearer,
+            "auth_me",
+            "The signed-in owner",
+            OWNER,
+        ),
+        info(
+            "POST",
+            "/v1/public/signup",
+            Public,
+            "public_signup",
+            "Sign up a new business",
+            "Only when ALLOW_SELF_SIGNUP=true (otherwise 404): creates a new business, with an id made from its name and a random suffix (never an existing business), and its first owner, signed in. It then needs hours, services and a number before the assistant answers for it.",
+        ),
+        info(
+            "GET",
+            "/v1/owner/business",
+            Bearer,
+            "owner_business",
+            "The business",
+            OWNER,
+        ),
+        info(
+            "PATCH",
+            "/v1/owner/business",
+            Bearer,
+            "owner_business_update",
+            "Change the business",
+            "Any of name, time_zone (IANA name or offset), hours ({\"mon\": [[\"09:00\", \"17:00\"]], ...}), holidays (local dates), address, phone, owner_phone. Each is checked before anything is written; 422 names the field. Answers the business.",
+        ),
+        info(
+            "GET",
+            "/v1/owner/services",
+            Bearer,
+            "owner_services",
+            "The services",
+            OWNER,
+        ),
+        info(
+            "PUT",
+            "/v1/owner/services",
+            Bearer,
+            "owner_services_set",
+            "Set the services",
+            "The whole list: each id (lowercase letters, digits, -), name, aliases, duration_minutes and buffer_minutes (multiples of 5), price_cents. A service left out is removed, unless appointments ahead are booked for it (409).",
+        ),
+        info(
+            "GET",
+            "/v1/owner/appointments",
+            Bearer,
+            "owner_appointments",
+            "Appointments in a range",
+            "Those overlapping from..to (RFC 3339, a wall time or a date in the business's zone; default today's local midnight and 14 days, at most 92), soonest first, optionally of one status.",
+        ),
+        info(
+            "POST",
+            "/v1/owner/appointments",
+            Bearer,
+            "owner_appointment_create",
+            "Book an appointment",
+            "Holds the service's time and buffer as the assistant's bookings do: a time another appointment holds is 409, whichever channel booked it. Written to the business's Google Calendar when it is connected. 201 with the appointment.",
+        ),
+        info(
+            "PATCH",
+            "/v1/owner/appointments/{appointment_id}",
+            Bearer,
+            "owner_appointment_update",
+            "Move, end or annotate an appointment",
+            "start moves it (409 onto held time; the calendar event follows); status cancelled, completed or no_show ends it and frees its time (a cancellation deletes the event); notes alone annotate it. Only a booked appointment moves or ends (409 otherwise). Another business's appointment is 404.",
+        ),
+        info(
+            "GET",
+            "/v1/owner/contacts",
+            Bearer,
+            "owner_contacts",
+            "Contacts",
+            "The people who called, texted, chatted or were booked, newest first (limit, offset).",
+        ),
+        info(
+            "GET",
+            "/v1/owner/conversations",
+            Bearer,
+            "owner_conversations",
+            "Recent conversations",
+            "Calls, texts and chats, the latest active first (limit), with what was said last.",
+        ),
+        info(
+            "GET",
+            "/v1/owner/conversations/{conversation_id}",
+            Bearer,
+            "owner_conversation",
+            "A conversation",
+            "With its transcript and any feedback. Another business's conversation is 404.",
+        ),
+        info(
+            "GET",
+            "/v1/owner/messages",
+            Bearer,
+            "owner_messages",
+            "Messages left",
+            "Messages customers left for the owner, newest first (limit).",
+        ),
+        info(
+            "POST",
+            "/v1/owner/widget-token",
+            Bearer,
+            "owner_widget_token",
+            "Rotate the widget token",
+            "A new token names the business to the chat widget; the old one stops working at once.",
+        ),
+        info(
+            "GET",
+            "/v1/owner/calendar",
+            Bearer,
+            "owner_calendar",
+            "Google Calendar status",
+            "Whether a calendar is connected, watched through a push channel (and until when), synced, and how many of its busy times lie ahead.",
+        ),
+        info(
+            "POST",
+            "/v1/owner/lockdown",
+            Bearer,
+            "owner_lockdown",
+            "Stop or restart the assistant",
+            "{\"enabled\": true} stops the assistant for the business on every channel (widget, chat, voice, Twilio answer 423) from the next request on, on every instance; false restarts it. Owner and admin routes keep working.",
+        ),
+        info(
+            "GET",
+            "/v1/admin/businesses",
+            Bearer,
+            "admin_businesses",
+            "Every business, with its onboarding",
+            "For the operator (Authorization: Bearer OPERATOR_TOKEN): each business with what it has (hours, services, a number, a calendar, an owner), ready when it has all but the optional calendar.",
+        ),
+        info(
+            "PATCH",
+            "/v1/admin/businesses/{business_id}",
+            Bearer,
+            "admin_business_update",
+            "Change a business's operator fields",
+            "For the operator: lockdown_mode, name, numbers (the whole list, E.164; 409 for one that reaches another business), twilio_token_secret and google_refresh_token_secret (names of secrets, never their values), google_calendar_id (null disconnects; a change restarts the sync). Answers the business's overview.",
+        ),
+        info(
+            "POST",
+            "/v1/admin/businesses/{business_id}/invitations",
+            Bearer,
+            "admin_invitation",
+            "Invite an owner",
+            "For the operator: a single-use token, shown only in this answer, valid 7 days, with which one person registers as an owner of the business (optionally only with this email). Only its SHA-256 is stored.",
+        ),
+        info(
+            "POST",
+            "/v1/feedback",
+            Public,
+            "feedback",
+            "Feedback on a conversation",
+            "A rating (1 to 5), words (at most 2000 characters) or both about a conversation (its id: the widget's session id). 404 for a conversation that does not exist; at most 20 per conversation.",
+        ),
+        info(
+            "GET",
+            "/dashboard",
+            Public,
+            "dashboard_page",
+            "The owner dashboard",
+            "A page for owners: sign in, today's and upcoming appointments, recent conversations, the lockdown switch. It loads only this host's script and style and talks only to this host.",
+        ),
+        info(
+            "GET",
+            "/dashboard/dashboard.js",
+            Public,
+            "dashboard_script",
+            "The dashboard's script",
+            "No third-party code.",
+        ),
+        info(
+            "GET",
+            "/dashboard/dashboard.css",
+            Public,
+            "dashboard_style",
+            "The dashboard's style",
+            "Its look.",
+        ),
+    ]
 }
 
 #[cfg(test)]

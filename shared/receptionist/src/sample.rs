@@ -1,6 +1,6 @@
 //! The demo business `make dev` loads: a hair salon in Chicago with its
 //! services, hours, Twilio number, widget token and a few appointments in
-//! the days after it is loaded.
+//! the days after it is loaded, and its owner.
 
 use crate::availability;
 use crate::hours;
@@ -18,6 +18,11 @@ pub const WIDGET_TOKEN: &str = "demo-salon-widget";
 pub const TOKEN_SECRET: &str = "TWILIO_AUTH_TOKEN";
 /// Its value in `.dev.vars` and in the tests.
 pub const DEV_TWILIO_TOKEN: &str = "dev-twilio-token";
+/// The demo salon's owner, who signs in to the dashboard.
+pub const OWNER_ID: &str = "owner-demo";
+pub const OWNER_EMAIL: &str = "owner@demo-salon.test";
+pub const OWNER_NAME: &str = "Dana Demo";
+pub const DEV_PASSWORD: &str = "dev-password";
 
 pub const HOURS: &str = r#"{"mon": [["09:00", "18:00"]], "tue": [["09:00", "18:00"]], "wed": [["09:00", "18:00"]], "thu": [["09:00", "20:00"]], "fri": [["09:00", "18:00"]], "sat": [["09:00", "14:00"]]}"#;
 
@@ -45,7 +50,8 @@ pub const SERVICES: [(&str, &str, &str, i64, i64, i64); 4] = [
 
 /// Empties the product's tables, children first.
 pub const CLEAR: &str = "DELETE FROM notifications; DELETE FROM call_events; DELETE FROM deliveries; \
-     DELETE FROM owner_messages; DELETE FROM turns; DELETE FROM conversations; \
+     DELETE FROM feedback; DELETE FROM owner_invitations; DELETE FROM owners; \
+     DELETE FROM revoked_tokens; DELETE FROM login_failures; DELETE FROM owner_messages; DELETE FROM turns; DELETE FROM conversations; \
      DELETE FROM calendar_busy; DELETE FROM appointment_cells; DELETE FROM appointments; \
      DELETE FROM contacts; DELETE FROM services; DELETE FROM business_numbers; \
      DELETE FROM businesses; DELETE FROM seen_calls;";
@@ -76,6 +82,17 @@ pub fn sql(now_ms: i64) -> String {
         "INSERT INTO business_numbers (number, business_id) VALUES ({}, {});\n",
         quote(NUMBER),
         quote(BUSINESS)
+    ));
+    // A fixed salt: the sample is the same every time it is written.
+    let hashed = edgedesk_kernel::passwords::hash(DEV_PASSWORD, *b"demo-owner-salt!");
+    out.push_str(&format!(
+        "INSERT INTO owners (id, business_id, email, hashed_password, name, created_at) \
+         VALUES ({}, {}, {}, {}, {}, {now_ms});\n",
+        quote(OWNER_ID),
+        quote(BUSINESS),
+        quote(OWNER_EMAIL),
+        quote(&hashed),
+        quote(OWNER_NAME)
     ));
     for (id, name, aliases, minutes, buffer, price) in SERVICES {
         out.push_str(&format!(

@@ -470,22 +470,7 @@ async fn write_calendar<P: Platform>(
     };
     match (action, &a.google_event_id) {
         (Action::Book { name, phone, .. }, _) => {
-            let service = b
-                .services
-                .iter()
-                .find(|s| s.id == a.service_id)
-                .map_or(a.service_id.as_str(), |s| s.name.as_str());
-            let who = name.as_deref().unwrap_or("Customer");
-            let summary = format!("{service}: {who}");
-            let description = format!(
-                "Booked by the assistant ({}).{}",
-                a.source,
-                phone
-                    .as_deref()
-                    .map(|p| format!(" Phone: {p}"))
-                    .unwrap_or_default()
-            );
-            google::calendar::insert_event(p, b, &a, &summary, &description).await?;
+            google::calendar::insert_booking(p, b, &a, name.as_deref(), phone.as_deref()).await?;
         }
         (Action::Move { .. }, Some(event)) => {
             google::calendar::patch_event(p, b, event, &a).await?

@@ -7,10 +7,8 @@ use edgedesk_core::signing::{Target, sign_call};
 use edgedesk_kernel::platform::{OutboundRequest, OutboundResponse, StoreError};
 use edgedesk_kernel::testing::{TestPlatform, check_fragment, invalid_examples};
 use edgedesk_kernel::{Auth, Request, Response, Routes, builtin};
-use edgedesk_receptionist::openapi::{
-    Answered, BASE_URL, Body, Example, OPERATOR_TOKEN, RELAY_SECRET, fragment,
-};
-use edgedesk_receptionist::{PRODUCT, routes, sample};
+use edgedesk_receptionist::openapi::{Answered, BASE_URL, Body, Example, RELAY_SECRET, fragment};
+use edgedesk_receptionist::{PRODUCT, openapi, routes, sample};
 use serde_json::{Value, json};
 use std::cell::Cell;
 
@@ -73,7 +71,9 @@ fn platform() -> TestPlatform {
         ("GOOGLE_OAUTH_TOKEN_URL", "https://google.test/token"),
         ("GOOGLE_CALENDAR_API", "https://google.test/calendar/v3"),
         ("GOOGLE_WEBHOOK_SECRET", RELAY_SECRET),
-        ("OPERATOR_TOKEN", OPERATOR_TOKEN),
+        ("SECRET_KEY", openapi::SECRET_KEY),
+        ("OPERATOR_TOKEN", openapi::OPERATOR_TOKEN),
+        ("ALLOW_SELF_SIGNUP", "true"),
     ] {
         p.set_var(k, v);
     }

@@ -202,6 +202,34 @@ pub async fn insert_event<P: Platform>(
     Ok(id)
 }
 
+/// Writes the event for a booking, titled with the service and the
+/// customer's name: what the assistant and the owner both book.
+pub async fn insert_booking<P: Platform>(
+    p: &P,
+    b: &Business,
+    a: &Appointment,
+    name: Option<&str>,
+    phone: Option<&str>,
+) -> Result<String, ApiError> {
+    let service = b
+        .services
+        .iter()
+        .find(|s| s.id == a.service_id)
+        .map_or(a.service_id.as_str(), |s| s.name.as_str());
+    let who = name.unwrap_or("Customer");
+    let summary = format!("{service}: {who}");
+    let by = if a.source == "owner" {
+        "the owner".to_string()
+    } else {
+        format!("the assistant ({})", a.source)
+    };
+    let description = format!(
+        "Booked by {by}.{}",
+        phone.map(|p| format!(" Phone: {p}")).unwrap_or_default()
+    );
+    insert_event(p, b, a, &summary, &description).await
+}
+
 /// Moves an appointment's event to the appointment's times.
 pub async fn patch_event<P: Platform>(
     p: &P,
