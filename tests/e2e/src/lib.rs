@@ -9,6 +9,7 @@ pub mod mock_google;
 pub mod mock_llm;
 pub mod mock_quimbi;
 pub mod observability;
+pub mod owners;
 pub mod receptionist;
 pub mod support;
 

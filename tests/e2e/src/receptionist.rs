@@ -52,6 +52,7 @@ pub fn vars(public_base: &str, twilio: &MockTwilio, google: &MockGoogle) -> Vec<
         ("GOOGLE_CALENDAR_API", google.url.clone()),
         (REFRESH_SECRET, mock_google::REFRESH_TOKEN.to_string()),
         ("GOOGLE_WEBHOOK_SECRET", RELAY_SECRET.to_string()),
+        ("OPERATOR_TOKEN", crate::owners::OPERATOR_TOKEN.to_string()),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_string(), v))

@@ -265,6 +265,9 @@ fn shared_cases_pass_on_workerd() {
     );
     request_logs_are_json_without_secrets(&log_path);
     widget_books_in_a_browser(&root, &base, &count);
+    // Owners and the operator, then the dashboard in a browser.
+    edgedesk_e2e::owners::scenario(&http, &count, &google);
+    dashboard_in_a_browser(&root, &base, &count);
 
     // The LLM path on the real runtime: outbound fetch, KV cache, fallback, time-out.
     mock_llm::check_llm_path(&http, "dev-secret", &llm);
@@ -502,4 +505,34 @@ fn request_logs_are_json_without_secrets(path: &Path) {
     ] {
         assert!(!log.contains(secret), "the logs hold {secret}");
     }
+}
+
+/// The owner dashboard in headless Chromium: the demo owner signs in, sees
+/// the salon's seeded appointments and turns lockdown on and off, and the
+/// switch is in the database each time.
+fn dashboard_in_a_browser(root: &Path, base: &str, count: &dyn Fn(&str) -> i64) {
+    let out = Command::new("node")
+        .current_dir(root)
+        .args(["tests/browser/dashboard.mjs", base])
+        .output()
+        .expect("node runs the browser check");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let result: serde_json::Value = serde_json::from_str(stdout.trim())
+        .unwrap_or_else(|_| panic!("{stdout}\n{}", String::from_utf8_lossy(&out.stderr)));
+    assert!(out.status.success() && result["ok"] == true, "{result:#}");
+    let log = result["log"].to_string();
+    assert!(
+        !log.contains("Refused to") && !log.contains("pageerror"),
+        "{log}"
+    );
+    assert!(
+        result["upcoming"].as_array().is_some_and(|a| a.len() >= 3),
+        "{result:#}"
+    );
+    assert_eq!(result["lockdown_seen_on"], true, "{result:#}");
+    assert_eq!(
+        count("SELECT lockdown_mode FROM businesses WHERE id = 'demo-salon'"),
+        0,
+        "the page turned lockdown off again"
+    );
 }

@@ -270,16 +270,18 @@ fn databases_are_per_product_and_must_be_defined() {
 /// availability, the owner's texts through Twilio and the Google Calendar
 /// client, and what every receptionist component carries to run for many
 /// businesses: the rate limiter, the counters and error reporting (about
-/// 45 KB): 700 KB. `api-description` links no product code, only every
-/// route's description and each product's schema fragment, so it grows with
-/// what is described: 500 KB. (Sizes of release builds
+/// 45 KB): 700 KB; so does the owners' group (`receptionist-owner`), which
+/// books and moves appointments on the same store and calendar client and
+/// adds password hashing and session tokens. `api-description` links no
+/// product code, only every route's description and each product's schema
+/// fragment, so it grows with what is described: 550 KB. (Sizes of release builds
 /// with the machine's one toolchain are reproducible.)
 #[test]
 fn every_component_is_within_the_size_budget() {
     const TOOL_BUDGET: u64 = 425_000;
     const GROUP_BUDGET: u64 = 550_000;
     const RECEPTIONIST_BUDGET: u64 = 700_000;
-    const DESCRIPTION_BUDGET: u64 = 500_000;
+    const DESCRIPTION_BUDGET: u64 = 550_000;
     let values = HashMap::from([("hmac_secret".to_string(), "unused".to_string())]);
     let m =
         edgedesk_spin_host::manifest::Manifest::parse(&manifest(), &repo_root(), &values).unwrap();
@@ -430,7 +432,7 @@ fn every_support_route_answers_its_example_on_spin() {
     assert!(host.violations().is_empty(), "{:?}", host.violations());
 }
 
-/// The receptionist on its five components: texts, calls and the widget,
+/// The receptionist on its six components: texts, calls and the widget,
 /// deliveries acted on once even when sent at once, two channels racing
 /// for one time, the owner texted through a Twilio stand-in, and Google
 /// Calendar both ways through a Google stand-in, on the demo salon loaded
@@ -481,6 +483,7 @@ fn the_receptionist_passes_on_spin_components() {
         &edgedesk_e2e::observability::prometheus_python(),
         &repo_root().join("target"),
     );
+    edgedesk_e2e::owners::scenario(&t, &count, &google);
     // The racing deliveries really were served at once, each in its own
     // instance with its own database connection.
     eprintln!(
@@ -511,10 +514,22 @@ fn every_receptionist_route_goes_to_its_groups_component() {
         let got = m.route(info.path).map(|g| g.component.as_str());
         assert_eq!(got, Some(want.as_str()), "{} {}", info.method, info.path);
     }
+    // Spin writes a path parameter `:name` where the table has `{name}`.
+    let spin_path = |path: &str| {
+        path.split('/')
+            .map(
+                |s| match s.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+                    Some(name) => format!(":{name}"),
+                    None => s.to_string(),
+                },
+            )
+            .collect::<Vec<_>>()
+            .join("/")
+    };
     for (route, component) in m.routes() {
         if component.starts_with("receptionist-") {
             assert!(
-                infos.iter().any(|i| i.path == route),
+                infos.iter().any(|i| spin_path(i.path) == *route),
                 "{route} is routed to {component} but is no receptionist route"
             );
         }
