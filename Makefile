@@ -100,19 +100,21 @@ $(STAMPS)/local-state: $(wildcard migrations/*/*.sql) $(wildcard sample_data/*/*
 	# (it replaces what the support tables held).
 	cargo run -q -p edgedesk-cli -- support-sample target/support-sample.sql
 	CI=true $(WRANGLER) d1 execute edgedesk-support --local --persist-to $(STATE) --file target/support-sample.sql >/dev/null
-	# The receptionist's demo salon, its appointments on the next open days.
+	# The receptionist's demo salon, its appointments on the next open days
+	# and its owner (owner@demo-salon.test, dev-password).
 	cargo run -q -p edgedesk-cli -- receptionist-sample target/receptionist-sample.sql
 	CI=true $(WRANGLER) d1 execute edgedesk-receptionist --local --persist-to $(STATE) --file target/receptionist-sample.sql >/dev/null
 	@mkdir -p $(STAMPS) && touch $@
 
 # Local only: v1 signatures too, so the seed's own clients work against `make dev`.
 .dev.vars:
-	printf 'HMAC_SECRET=dev-secret\nSECRET_KEY=dev-session-secret\nALLOWED_ORIGIN=http://localhost:3000\nACCEPT_V1_SIGNATURES=true\nTWILIO_AUTH_TOKEN=dev-twilio-token\nPUBLIC_BASE_URL=http://127.0.0.1:8787\n' > $@
+	printf 'HMAC_SECRET=dev-secret\nSECRET_KEY=dev-session-secret\nALLOWED_ORIGIN=http://localhost:3000\nACCEPT_V1_SIGNATURES=true\nTWILIO_AUTH_TOKEN=dev-twilio-token\nPUBLIC_BASE_URL=http://127.0.0.1:8787\nOPERATOR_TOKEN=dev-operator-token\n' > $@
 
 dev: build $(STAMPS)/local-state .dev.vars
 	@grep -q '^SECRET_KEY=' .dev.vars || echo 'SECRET_KEY=dev-session-secret' >> .dev.vars
 	@grep -q '^TWILIO_AUTH_TOKEN=' .dev.vars || echo 'TWILIO_AUTH_TOKEN=dev-twilio-token' >> .dev.vars
 	@grep -q '^PUBLIC_BASE_URL=' .dev.vars || echo 'PUBLIC_BASE_URL=http://127.0.0.1:8787' >> .dev.vars
+	@grep -q '^OPERATOR_TOKEN=' .dev.vars || echo 'OPERATOR_TOKEN=dev-operator-token' >> .dev.vars
 	$(WRANGLER) dev --local --ip 127.0.0.1 --port 8787 --persist-to $(STATE)
 
 ## Tests.

@@ -62,6 +62,33 @@ EXPLAINED_FOR = {
         "shared/receptionist/src/google/tests.rs and by the documented example",
 }
 
+# The receptionist's owners and operator.
+EXPLAINED_FOR.update({
+    ("POST", "/v1/auth/register", "201"):
+        "registering takes an invitation only the operator can make (its token is not in the "
+        "document): tested in shared/receptionist/tests/owners.rs, on workerd and the Spin host "
+        "(tests/e2e/src/owners.rs) and by the documented example",
+    ("PATCH", "/v1/owner/appointments/{appointment_id}", "200"):
+        "the fuzzing's owner has no appointments of its own, and another business's are 404: "
+        "moving and ending appointments is tested in shared/receptionist/tests/owners.rs, "
+        "tests/e2e/src/owners.rs and by the documented example",
+    ("GET", "/v1/owner/conversations/{conversation_id}", "200"):
+        "the fuzzing's owner has no conversations, and another business's are 404: tested in "
+        "shared/receptionist/tests/owners.rs, tests/e2e/src/owners.rs and by the documented example",
+    ("POST", "/v1/feedback", "201"):
+        "feedback names a conversation, which lives in the deployment's database: tested in "
+        "shared/receptionist/tests/owners.rs, tests/e2e/src/owners.rs and by the documented example",
+})
+for _method, _path, _status in (
+    ("GET", "/v1/admin/businesses", "200"),
+    ("PATCH", "/v1/admin/businesses/{business_id}", "200"),
+    ("POST", "/v1/admin/businesses/{business_id}/invitations", "201"),
+):
+    EXPLAINED_FOR[(_method, _path, _status)] = (
+        "the operator token (OPERATOR_TOKEN) is not in the document, so every call is 401: the "
+        "operator's routes are tested in shared/receptionist/tests/owners.rs, on workerd and the "
+        "Spin host (tests/e2e/src/owners.rs) and by the documented examples")
+
 # Twilio's webhooks, under each of their prefixes: Schemathesis cannot sign
 # them with the business's Twilio auth token, so each call is 403.
 for _prefix in ("/v1/twilio", "/twilio", "/v1/telephony", "/telephony"):

@@ -34,6 +34,11 @@ SESSION_KEY=api-fuzz-session-key
 # The receptionist's demo salon: its number, widget and appointments.
 cargo run -q -p edgedesk-cli -- receptionist-sample "$OUT/receptionist.sql"
 CI=true "$NODE_BIN/wrangler" d1 execute edgedesk-receptionist --local --persist-to "$OUT/state" --file "$OUT/receptionist.sql" >/dev/null
+# The owner routes are fuzzed as the owner of a business of their own, so
+# what they change (lockdown, services, hours) leaves the demo salon alone.
+CI=true "$NODE_BIN/wrangler" d1 execute edgedesk-receptionist --local --persist-to "$OUT/state" --command \
+  "INSERT INTO businesses (id, name, time_zone, created_at) VALUES ('fuzz-shop', 'Fuzz Shop', 'UTC', 0); \
+   INSERT INTO owners (id, business_id, email, hashed_password, created_at) VALUES ('owner-fuzz', 'fuzz-shop', 'owner@fuzz-shop.test', 'unused', 0)" >/dev/null
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 # The intelligence service the support AI routes call.
@@ -57,7 +62,7 @@ BASE=http://127.0.0.1:$PORT
   --var QUIMBI_API_KEY:api-fuzz-key \
   --var TWILIO_AUTH_TOKEN:api-fuzz-twilio-token --var "PUBLIC_BASE_URL:$BASE" \
   --var GOOGLE_WEBHOOK_SECRET:api-fuzz-relay-secret \
-  --var RATE_LIMIT_DISABLED:true --var OPERATOR_TOKEN:api-fuzz-operator-token >"$OUT/wrangler.log" 2>&1 &
+  --var RATE_LIMIT_DISABLED:true --var OPERATOR_TOKEN:api-fuzz-operator-token --var ALLOW_SELF_SIGNUP:true >"$OUT/wrangler.log" 2>&1 &
 SERVER=$!
 trap 'kill -INT $SERVER 2>/dev/null || true; wait $SERVER 2>/dev/null || true; kill $STAND_IN 2>/dev/null || true' EXIT
 # Waits for the Worker, then keeps the document it serves (python3 rather
