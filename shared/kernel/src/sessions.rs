@@ -10,10 +10,11 @@ use crate::db::{self, Cols};
 use crate::http::{Request, Response};
 use crate::input::Input;
 use crate::passwords;
-use crate::platform::{Platform, Statement};
+use crate::platform::{Platform, Row, Statement};
 use edgedesk_core::envelope::{ApiError, ErrorCode};
 use edgedesk_core::jwt::{self, Key};
 use serde_json::{Map, Value};
+use std::rc::Rc;
 
 /// Session tokens live this long.
 pub const TOKEN_TTL_SECS: i64 = 24 * 60 * 60;
@@ -135,6 +136,35 @@ pub async fn check_password<P: Platform>(
     Err(ApiError::unauthorized("email or password is incorrect"))
 }
 
+/// A sign-in's outcome before the product answers it.
+pub enum SignIn {
+    /// The account's row (without the hash), its email, and the key that
+    /// signs its token.
+    Account(Row, String, Rc<Key>),
+    /// Throttled: the 429 to answer.
+    Refused(Response),
+}
+
+/// Reads `{"email", "password"}`, applies the per-email throttle, loads
+/// the account with `sql` (its first column the stored hash, `?1` the
+/// email) and checks the password; a wrong one is recorded and 401.
+pub async fn sign_in<P: Platform>(p: &P, req: &Request, sql: &str) -> Result<SignIn, ApiError> {
+    let input = Input::body(req, &["email", "password"])?;
+    let (email, password) = credentials(&input)?;
+    let key = bearer::key(p).await?;
+    if let Some(refused) = throttled(p, &email).await? {
+        return Ok(SignIn::Refused(refused));
+    }
+    let row = db::one(p, sql, &[email.as_str().into()]).await?;
+    let stored = row.as_ref().map(|r| Cols(r).text(0));
+    check_password(p, &email, &password, stored.as_deref()).await?;
+    let Some(mut row) = row else {
+        return Err(ApiError::unauthorized("email or password is incorrect"));
+    };
+    row.remove(0);
+    Ok(SignIn::Account(row, email, key))
+}
+
 /// Forgets an email's failed logins, after it signs in.
 pub fn forget_failures(email: &str) -> Statement {
     Statement::new(
@@ -187,6 +217,30 @@ pub async fn session<P: Platform>(p: &P, req: &Request) -> Result<Session, ApiEr
         exp,
         claims,
     })
+}
+
+/// The request's session and the row of the account it speaks for,
+/// loaded with `sql` (`?1` the subject, `?2` the token id, its last column
+/// [`REVOKED`]), which the row comes back without. No account is 401
+/// with `gone`; a revoked token is 401.
+pub async fn holder<P: Platform>(
+    p: &P,
+    req: &Request,
+    sql: &str,
+    gone: &str,
+) -> Result<(Session, Row), ApiError> {
+    let session = session(p, req).await?;
+    let mut row = db::one(
+        p,
+        sql,
+        &[session.sub.as_str().into(), session.jti.as_str().into()],
+    )
+    .await?
+    .ok_or_else(|| ApiError::unauthorized(gone))?;
+    if row.pop().is_some_and(|r| Cols(&[r]).flag(0)) {
+        return Err(revoked());
+    }
+    Ok((session, row))
 }
 
 /// Refuses the token from now until it would have expired anyway.

@@ -294,7 +294,7 @@ pub struct RequestCounts {
 /// `POST /v1/auth/login`.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct LoginRequest {
+pub struct OwnerLogin {
     #[schemars(length(min = 1, max = 254))]
     pub email: String,
     #[schemars(length(max = 1024))]
@@ -565,7 +565,7 @@ pub struct ConversationDetail {
 
 /// A message a customer left for the owner.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
-pub struct MessageRecord {
+pub struct LeftMessage {
     pub id: String,
     pub conversation_id: Option<String>,
     pub name: Option<String>,
@@ -575,8 +575,8 @@ pub struct MessageRecord {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
-pub struct MessageList {
-    pub messages: Vec<MessageRecord>,
+pub struct LeftMessageList {
+    pub messages: Vec<LeftMessage>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]

@@ -620,11 +620,7 @@ fn shape(f: &mut Fragment, op: &str) -> Shape {
             Some(s::<RegisterRequest>(f)),
             f.envelope::<OwnerSession>(),
         ),
-        "auth_login" => json(
-            200,
-            Some(s::<LoginRequest>(f)),
-            f.envelope::<OwnerSession>(),
-        ),
+        "auth_login" => json(200, Some(s::<OwnerLogin>(f)), f.envelope::<OwnerSession>()),
         "public_signup" => json(
             201,
             Some(s::<SignupRequest>(f)),
@@ -658,7 +654,7 @@ fn shape(f: &mut Fragment, op: &str) -> Shape {
         "owner_contacts" => json(200, None, f.envelope::<ContactList>()),
         "owner_conversations" => json(200, None, f.envelope::<ConversationList>()),
         "owner_conversation" => json(200, None, f.envelope::<ConversationDetail>()),
-        "owner_messages" => json(200, None, f.envelope::<MessageList>()),
+        "owner_messages" => json(200, None, f.envelope::<LeftMessageList>()),
         "owner_widget_token" => json(200, None, f.envelope::<WidgetTokenAnswer>()),
         "owner_calendar" => json(200, None, f.envelope::<CalendarStatus>()),
         "owner_lockdown" => json(

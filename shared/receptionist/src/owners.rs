@@ -13,8 +13,9 @@ use crate::model::{Done, Owner, OwnerSession};
 use edgedesk_core::envelope::ApiError;
 use edgedesk_core::zone::Zone;
 use edgedesk_kernel::input::Input;
-use edgedesk_kernel::platform::{SqlValue, Statement};
-use edgedesk_kernel::{Platform, Request, Response, bearer, config, sessions, times};
+use edgedesk_kernel::platform::Statement;
+use edgedesk_kernel::sessions::{self, SignIn};
+use edgedesk_kernel::{Platform, Request, Response, bearer, config, times};
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 
@@ -26,7 +27,6 @@ const SCOPE: &str = "receptionist-owner";
 pub const INVITATION_TTL_MS: i64 = 7 * 24 * 60 * 60 * 1000;
 
 const COLUMNS: &str = "id, business_id, email, name, created_at, last_login_at";
-const COLUMN_COUNT: usize = 6;
 
 fn from_row(c: &Cols<'_>) -> Owner {
     Owner {
@@ -57,30 +57,22 @@ impl Principal {
 /// Verifies the request's bearer token and loads its owner, refusing a
 /// token that is not an owner's, was revoked, or whose owner is gone.
 pub async fn principal<P: Platform>(p: &P, req: &Request) -> Result<Principal, ApiError> {
-    let session = sessions::session(p, req).await?;
-    if session.claims.get("scope").and_then(Value::as_str) != Some(SCOPE) {
-        return Err(ApiError::unauthorized("this token is not an owner's"));
-    }
     let sql = format!(
         "SELECT {COLUMNS}, {} FROM owners WHERE id = ?1",
         sessions::REVOKED
     );
-    let row = db::one(
+    let (session, row) = sessions::holder(
         p,
+        req,
         &sql,
-        &[
-            SqlValue::from(session.sub.as_str()),
-            SqlValue::from(session.jti.as_str()),
-        ],
+        "the owner this token was issued to no longer exists",
     )
-    .await?
-    .ok_or_else(|| ApiError::unauthorized("the owner this token was issued to no longer exists"))?;
-    let c = Cols(&row);
-    if c.flag(COLUMN_COUNT) {
-        return Err(sessions::revoked());
+    .await?;
+    if session.claims.get("scope").and_then(Value::as_str) != Some(SCOPE) {
+        return Err(ApiError::unauthorized("this token is not an owner's"));
     }
     Ok(Principal {
-        owner: from_row(&c),
+        owner: from_row(&Cols(&row)),
         jti: session.jti,
         exp: session.exp,
     })
@@ -102,20 +94,12 @@ fn session_answer<P: Platform>(p: &P, key: &edgedesk_core::jwt::Key, owner: Owne
 
 /// `POST /v1/auth/login`.
 pub async fn login<P: Platform>(p: &P, req: &Request) -> Result<Response, ApiError> {
-    let input = Input::body(req, &["email", "password"])?;
-    let (email, password) = sessions::credentials(&input)?;
-    let key = bearer::key(p).await?;
-    if let Some(refused) = sessions::throttled(p, &email).await? {
-        return Ok(refused);
-    }
     let sql = format!("SELECT hashed_password, {COLUMNS} FROM owners WHERE email = ?1");
-    let row = db::one(p, &sql, &[email.as_str().into()]).await?;
-    let stored = row.as_ref().map(|r| Cols(r).text(0));
-    sessions::check_password(p, &email, &password, stored.as_deref()).await?;
-    let Some(row) = row else {
-        return Err(ApiError::unauthorized("email or password is incorrect"));
+    let (row, email, key) = match sessions::sign_in(p, req, &sql).await? {
+        SignIn::Account(row, email, key) => (row, email, key),
+        SignIn::Refused(res) => return Ok(res),
     };
-    let mut owner = from_row(&Cols(&row[1..]));
+    let mut owner = from_row(&Cols(&row));
     let now = p.now_ms();
     db::batch(
         p,

@@ -3,12 +3,12 @@
 //! its existence does not leak.
 
 use crate::agents;
-use crate::db::{self, Cols};
+use crate::db;
 use crate::model::Agent;
 use crate::roles::{Action, Reach, Role, reach};
 use edgedesk_core::envelope::ApiError;
 use edgedesk_kernel::Request;
-use edgedesk_kernel::platform::{Platform, SqlValue};
+use edgedesk_kernel::platform::Platform;
 use edgedesk_kernel::sessions;
 
 /// The agent a verified token speaks for.
@@ -44,25 +44,18 @@ impl Principal {
 /// token that was revoked or whose agent is gone. The role is the agent's
 /// current one, not the token's: a demotion takes effect at once.
 pub async fn principal<P: Platform>(p: &P, req: &Request) -> Result<Principal, ApiError> {
-    let session = sessions::session(p, req).await?;
     let sql = format!(
         "SELECT {}, {} FROM agents WHERE id = ?1",
         agents::COLUMNS,
         sessions::REVOKED
     );
-    let row = db::one(
+    let (session, row) = sessions::holder(
         p,
+        req,
         &sql,
-        &[
-            SqlValue::from(session.sub.as_str()),
-            SqlValue::from(session.jti.as_str()),
-        ],
+        "the agent this token was issued to no longer exists",
     )
-    .await?
-    .ok_or_else(|| ApiError::unauthorized("the agent this token was issued to no longer exists"))?;
-    if Cols(&row).flag(agents::COLUMN_COUNT) {
-        return Err(sessions::revoked());
-    }
+    .await?;
     Ok(Principal {
         agent: agents::from_row(&row),
         jti: session.jti,

@@ -5,30 +5,22 @@
 
 use crate::access::Principal;
 use crate::agents::{self, COLUMNS};
-use crate::db::{self, Cols};
-use crate::input::Input;
+use crate::db;
 use crate::model::{Done, LoginAnswer};
 use edgedesk_core::envelope::ApiError;
 use edgedesk_kernel::platform::{Platform, Statement};
-use edgedesk_kernel::{Request, Response, bearer, sessions};
+use edgedesk_kernel::sessions::{self, SignIn};
+use edgedesk_kernel::{Request, Response};
 use serde_json::{Map, Value, json};
 
 /// `POST /api/agents/login`.
 pub async fn login<P: Platform>(p: &P, req: &Request) -> Result<Response, ApiError> {
-    let input = Input::body(req, &["email", "password"])?;
-    let (email, password) = sessions::credentials(&input)?;
-    let key = bearer::key(p).await?;
-    if let Some(refused) = sessions::throttled(p, &email).await? {
-        return Ok(refused);
-    }
     let sql = format!("SELECT hashed_password, {COLUMNS} FROM agents WHERE email = ?1");
-    let row = db::one(p, &sql, &[email.as_str().into()]).await?;
-    let stored = row.as_ref().map(|r| Cols(r).text(0));
-    sessions::check_password(p, &email, &password, stored.as_deref()).await?;
-    let Some(row) = row else {
-        return Err(ApiError::unauthorized("email or password is incorrect"));
+    let (row, email, key) = match sessions::sign_in(p, req, &sql).await? {
+        SignIn::Account(row, email, key) => (row, email, key),
+        SignIn::Refused(res) => return Ok(res),
     };
-    let mut agent = agents::from_row(&row[1..]);
+    let mut agent = agents::from_row(&row);
     let now = p.now_ms();
     db::batch(
         p,

@@ -434,13 +434,12 @@ fn d1_count(state: &Path, table: &str, sql: &str) -> i64 {
     panic!("no local D1 database has the table {table}");
 }
 
-/// The widget's demo page in headless Chromium: a customer books a haircut
-/// by chat (typing, tapping an offered time, confirming), and the booking
-/// is in the database, under the name and number they gave.
-fn widget_books_in_a_browser(root: &Path, base: &str, count: &dyn Fn(&str) -> i64) {
+/// Runs a puppeteer script of tests/browser: its JSON report, checked for
+/// success and for nothing refused by a content security policy or thrown.
+fn browser_check(root: &Path, args: &[&str]) -> serde_json::Value {
     let out = Command::new("node")
         .current_dir(root)
-        .args(["tests/browser/widget.mjs", base, "demo-salon"])
+        .args(args)
         .output()
         .expect("node runs the browser check");
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -452,6 +451,14 @@ fn widget_books_in_a_browser(root: &Path, base: &str, count: &dyn Fn(&str) -> i6
         !log.contains("Refused to") && !log.contains("pageerror"),
         "{log}"
     );
+    result
+}
+
+/// The widget's demo page in headless Chromium: a customer books a haircut
+/// by chat (typing, tapping an offered time, confirming), and the booking
+/// is in the database, under the name and number they gave.
+fn widget_books_in_a_browser(root: &Path, base: &str, count: &dyn Fn(&str) -> i64) {
+    let result = browser_check(root, &["tests/browser/widget.mjs", base, "demo-salon"]);
     let id = result["booked"].as_str().unwrap();
     assert_eq!(
         count(&format!(
@@ -511,20 +518,7 @@ fn request_logs_are_json_without_secrets(path: &Path) {
 /// the salon's seeded appointments and turns lockdown on and off, and the
 /// switch is in the database each time.
 fn dashboard_in_a_browser(root: &Path, base: &str, count: &dyn Fn(&str) -> i64) {
-    let out = Command::new("node")
-        .current_dir(root)
-        .args(["tests/browser/dashboard.mjs", base])
-        .output()
-        .expect("node runs the browser check");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let result: serde_json::Value = serde_json::from_str(stdout.trim())
-        .unwrap_or_else(|_| panic!("{stdout}\n{}", String::from_utf8_lossy(&out.stderr)));
-    assert!(out.status.success() && result["ok"] == true, "{result:#}");
-    let log = result["log"].to_string();
-    assert!(
-        !log.contains("Refused to") && !log.contains("pageerror"),
-        "{log}"
-    );
+    let result = browser_check(root, &["tests/browser/dashboard.mjs", base]);
     assert!(
         result["upcoming"].as_array().is_some_and(|a| a.len() >= 3),
         "{result:#}"

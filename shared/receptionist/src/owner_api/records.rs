@@ -6,7 +6,7 @@ use super::limit;
 use crate::db::{self, Cols};
 use crate::model::{
     ContactList, ContactRecord, ContactRef, ConversationDetail, ConversationList,
-    ConversationSummary, FeedbackRecord, MessageList, MessageRecord, TranscriptTurn,
+    ConversationSummary, FeedbackRecord, LeftMessage, LeftMessageList, TranscriptTurn,
 };
 use crate::owners::Principal;
 use edgedesk_core::envelope::ApiError;
@@ -163,12 +163,12 @@ pub async fn messages<P: Platform>(
         &[who.business().into(), limit.into()],
     )
     .await?;
-    Ok(to_json(&MessageList {
+    Ok(to_json(&LeftMessageList {
         messages: rows
             .iter()
             .map(|r| {
                 let c = Cols(r);
-                MessageRecord {
+                LeftMessage {
                     id: c.text(0),
                     conversation_id: c.opt_text(1),
                     name: c.opt_text(2),
