@@ -179,16 +179,6 @@ fn owner<'a, P: Platform>(c: Call<'a, P>, f: fn(Call<'a, P>, Principal) -> Work<
     })
 }
 
-/// An operator's route: the operator token checked before `f`.
-fn operator<'a, P: Platform>(c: Call<'a, P>, f: fn(Call<'a, P>) -> Work<'a>) -> Reply<'a> {
-    Box::pin(async move {
-        match edgedesk_kernel::operator::check(c.p, c.req).await {
-            Ok(()) => finish(f(c).await),
-            Err(e) => bearer_refusal(&e),
-        }
-    })
-}
-
 /// A path parameter.
 fn param<'a, P>(c: &Call<'a, P>, name: &str) -> &'a str {
     c.params.get(name).unwrap_or_default()
@@ -288,19 +278,19 @@ fn owner_handler<P: Platform>(id: &str) -> Handler<P> {
                 Box::pin(async move { profile::lockdown(c.p, &who, c.req).await })
             })
         },
-        "admin_businesses" => |c| operator(c, |c| Box::pin(async move { admin::list(c.p).await })),
-        "admin_business_update" => |c| {
-            operator(c, |c| {
-                Box::pin(async move { admin::update(c.p, param(&c, "business_id"), c.req).await })
-            })
+        // The kernel checks the operator token first (Auth::Operator).
+        "admin_businesses" => |c: Call<'_, P>| -> Reply<'_> {
+            Box::pin(async move { finish(admin::list(c.p).await) })
         },
-        "admin_invitation" => |c: Call<'_, P>| -> Reply<'_> {
-            Box::pin(async move {
-                match edgedesk_kernel::operator::check(c.p, c.req).await {
-                    Ok(()) => refusal(admin::invite(c.p, param(&c, "business_id"), c.req).await),
-                    Err(e) => bearer_refusal(&e),
-                }
-            })
+        "admin_business_update" => |c| {
+            Box::pin(
+                async move { finish(admin::update(c.p, param(&c, "business_id"), c.req).await) },
+            )
+        },
+        "admin_invitation" => |c| {
+            Box::pin(
+                async move { refusal(admin::invite(c.p, param(&c, "business_id"), c.req).await) },
+            )
         },
         "feedback" => |c| Box::pin(async move { answer(feedback::submit(c.p, c.req).await) }),
         "dashboard_page" => |_| Box::pin(async { dashboard::page() }),
@@ -650,7 +640,7 @@ fn owner_infos() -> Vec<RouteInfo> {
         info(
             "GET",
             "/v1/admin/businesses",
-            Bearer,
+            Auth::Operator,
             "admin_businesses",
             "Every business, with its onboarding",
             "For the operator (Authorization: Bearer OPERATOR_TOKEN): each business with what it has (hours, services, a number, a calendar, an owner), ready when it has all but the optional calendar.",
@@ -658,7 +648,7 @@ fn owner_infos() -> Vec<RouteInfo> {
         info(
             "PATCH",
             "/v1/admin/businesses/{business_id}",
-            Bearer,
+            Auth::Operator,
             "admin_business_update",
             "Change a business's operator fields",
             "For the operator: lockdown_mode, name, numbers (the whole list, E.164; 409 for one that reaches another business), twilio_token_secret and google_refresh_token_secret (names of secrets, never their values), google_calendar_id (null disconnects; a change restarts the sync). Answers the business's overview.",
@@ -666,7 +656,7 @@ fn owner_infos() -> Vec<RouteInfo> {
         info(
             "POST",
             "/v1/admin/businesses/{business_id}/invitations",
-            Bearer,
+            Auth::Operator,
             "admin_invitation",
             "Invite an owner",
             "For the operator: a single-use token, shown only in this answer, valid 7 days, with which one person registers as an owner of the business (optionally only with this email). Only its SHA-256 is stored.",
