@@ -30,14 +30,28 @@ done
 "$CLI" receptionist-sample "$OUT/receptionist.sql"
 CI=true "$NODE_BIN/wrangler" d1 execute edgedesk-receptionist --local --persist-to "$STATE" --file "$OUT/receptionist.sql" >/dev/null
 
-node bench/serve.mjs "$STATE" 8821 8822 "$OUT/hono.js" > "$OUT/receptionist-serve.log" 2>&1 &
-SERVE=$!
+# The limiter's cost: the same text turn at 16 connections with the limiter
+# off, then with every request taking a token from its client's bucket (a
+# Durable Object) whose limits are never reached.
+serve() {
+  BENCH_VARS="$1" node bench/serve.mjs "$STATE" 8821 8822 "$OUT/hono.js" > "$OUT/receptionist-serve.log" 2>&1 &
+  SERVE=$!
+  for _ in $(seq 240); do
+    curl -s -o /dev/null http://127.0.0.1:8821/health && break
+    sleep 0.25
+  done
+}
 trap 'kill $SERVE 2>/dev/null || true' EXIT
-for _ in $(seq 240); do
-  curl -s -o /dev/null http://127.0.0.1:8821/health && break
-  sleep 0.25
-done
 BASE=http://127.0.0.1:8821
+serve '{"RATE_LIMIT_DISABLED": "true"}'
+echo "== the limiter's cost: a text turn at 16 connections, limiter off"
+"$CLI" --url "$BASE" load --twilio-sms "what are your hours" \
+  --concurrency 16 --seconds "$SECONDS_PER_POINT" --label sms-limiter-off --json "$OUT/receptionist.jsonl"
+kill $SERVE; wait $SERVE 2>/dev/null || true
+serve '{"RATE_LIMIT_PER_MINUTE": "100000000", "RATE_LIMIT_BURST": "100000000"}'
+echo "== the limiter's cost: a text turn at 16 connections, a token taken per request"
+"$CLI" --url "$BASE" load --twilio-sms "what are your hours" \
+  --concurrency 16 --seconds "$SECONDS_PER_POINT" --label sms-limiter-on --json "$OUT/receptionist.jsonl"
 
 echo "== a question by text: what are your hours"
 "$CLI" --url "$BASE" load --twilio-sms "what are your hours" \

@@ -5,6 +5,9 @@
 //
 //   node bench/serve.mjs STATE_DIR RUST_PORT HONO_PORT HONO_BUNDLE [timed]
 //
+// BENCH_VARS (JSON) adds variables to the Rust Worker's, such as the rate
+// limiter's settings.
+//
 // Prints "ready" once both answer; stops on SIGINT or SIGTERM.
 import { Miniflare } from "miniflare";
 import { honoWorker, persisted, rustWorker } from "./workers.mjs";
@@ -24,6 +27,7 @@ const mf = new Miniflare({
       {
         SERVER_TIMING: timed === "timed" ? "true" : "false",
         PUBLIC_BASE_URL: `http://127.0.0.1:${rustPort}`,
+        ...JSON.parse(process.env.BENCH_VARS ?? "{}"),
       },
     ),
     honoWorker(honoBundle, { unsafeDirectSockets: [{ host: "127.0.0.1", port: Number(honoPort) }] }),

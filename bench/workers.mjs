@@ -29,6 +29,8 @@ export function rustWorker(extra = {}, bindings = {}) {
     modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"] }],
     ...storage,
     bindings: { ...storage.bindings, ...bindings },
+    // The rate limiter's buckets, one Durable Object each (as wrangler.toml).
+    durableObjects: { RATE_LIMITER: { className: "RateLimiter", useSQLite: true } },
     ...extra,
   };
 }
@@ -44,5 +46,6 @@ export function persisted(state) {
     r2Persist: path.join(state, "v3", "r2"),
     d1Persist: path.join(state, "v3", "d1"),
     kvPersist: path.join(state, "v3", "kv"),
+    durableObjectsPersist: path.join(state, "v3", "do"),
   };
 }

@@ -5,6 +5,7 @@
 //! edgedesk-cli smoke
 //! edgedesk-cli load --tool calculate_health --customer-id acme-001 --concurrency 1,16,64 --seconds 20
 //! edgedesk-cli twilio sms --from +13125550147 "book a haircut tomorrow at 3"
+//! edgedesk-cli uptime --base-url https://desk.example.com --business-id demo-salon --twilio-token ...
 //! ```
 
 mod client;
@@ -15,6 +16,7 @@ mod wire;
 
 use clap::{Parser, Subcommand};
 use client::Client;
+use edgedesk_cli::uptime;
 use serde_json::{Value, json};
 use std::process::ExitCode;
 
@@ -70,6 +72,9 @@ enum Command {
     Load(Box<load::LoadArgs>),
     /// Mixed load over every kind of request, counting what was acknowledged.
     Mixed(mixed::MixedArgs),
+    /// Synthetic checks of a live deployment: a signed Twilio call and a
+    /// widget chat; exits non-zero on failure and posts it to Slack.
+    Uptime(Box<uptime::UptimeArgs>),
     /// Play Twilio: send a text to a business, signed as Twilio signs it.
     #[command(subcommand)]
     Twilio(twilio::TwilioCommand),
@@ -137,6 +142,14 @@ fn main() -> ExitCode {
         Command::Load(args) => load::run(&cli.url, &secret, &args),
         Command::Mixed(args) => mixed::run(&cli.url, &secret, &args),
         Command::Twilio(command) => twilio::run(&cli.url, &command),
+        Command::Uptime(args) => {
+            let checks = uptime::run(&args);
+            if uptime::report(&args, &checks) {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            }
+        }
         Command::ReceptionistSample { out } => {
             write_sql(&out, edgedesk_receptionist::sample::sql(now_ms()))
         }

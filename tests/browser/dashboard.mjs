@@ -1,7 +1,8 @@
 // The owner dashboard in headless Chromium, as an owner uses it: sign in
 // as the demo salon's owner, see the seeded appointments, turn lockdown on
-// (and see the page say so), then off again. Prints what happened as JSON;
-// exits non-zero on failure.
+// (and see the page say so, and the salon's chat widget refuse on its demo
+// page), then off again (and the widget greet). Prints what happened as
+// JSON; exits non-zero on failure.
 //
 //   node tests/browser/dashboard.mjs http://127.0.0.1:8787 [email] [password]
 import puppeteer from "puppeteer-core";
@@ -51,12 +52,30 @@ try {
     );
     return page.$eval("#lockdown-state", (e) => e.textContent);
   };
+  // The salon's widget, as a customer meets it on the demo page.
+  const widget = async () => {
+    const customer = await browser.newPage();
+    customer.on("pageerror", (e) => log.push(`pageerror: ${e.message}`));
+    const session = customer.waitForResponse((r) => r.url().endsWith("/v1/widget/session"), { timeout: 15000 });
+    await customer.goto(`${base}/v1/widget/demo?business=demo-salon`, { waitUntil: "load" });
+    const status = (await session).status();
+    await customer.waitForSelector(".edgedesk-assistant", { timeout: 15000 });
+    const said = await customer.$eval(".edgedesk-assistant", (e) => e.textContent);
+    await customer.close();
+    return { status, said };
+  };
   const onText = await lockdown(true);
   result.lockdown_seen_on = onText.startsWith("Locked down");
+  result.widget_locked = await widget();
+  const refused = result.widget_locked.status === 423 && result.widget_locked.said.includes("not taking requests");
   const offText = await lockdown(false);
   result.lockdown_seen_off = offText.startsWith("The assistant is answering");
-  result.ok = result.lockdown_seen_on && result.lockdown_seen_off;
-  if (!result.ok) throw new Error(`the switch showed "${onText}" then "${offText}"`);
+  result.widget_unlocked = await widget();
+  const greeted = result.widget_unlocked.status === 201 && result.widget_unlocked.said.includes("Demo Salon");
+  result.ok = result.lockdown_seen_on && result.lockdown_seen_off && refused && greeted;
+  if (!result.ok) {
+    throw new Error(`the switch showed "${onText}" then "${offText}"; the widget: ${JSON.stringify([result.widget_locked, result.widget_unlocked])}`);
+  }
   console.log(JSON.stringify(result));
 } catch (e) {
   result.ok = false;

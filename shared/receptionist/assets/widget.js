@@ -77,7 +77,11 @@
     return fetch(api + path, { method: "POST", headers: headers(), body: JSON.stringify(body) })
       .then(function (r) {
         return r.json().then(function (j) {
-          if (!r.ok) throw new Error((j && j.error && j.error.message) || ("HTTP " + r.status));
+          if (!r.ok) {
+            var e = new Error((j && j.error && j.error.message) || ("HTTP " + r.status));
+            e.status = r.status;
+            throw e;
+          }
           return j;
         });
       });
@@ -92,7 +96,8 @@
   }
 
   function fail(e) {
-    say("assistant", "Sorry, something went wrong: " + e.message);
+    // 423: the business has stopped its assistant; say so plainly.
+    say("assistant", e.status === 423 ? e.message + "." : "Sorry, something went wrong: " + e.message);
   }
 
   function post(text) {

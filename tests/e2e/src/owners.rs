@@ -34,7 +34,7 @@ fn data(res: (u16, Value), want: u16, what: &str) -> Value {
     res.1["data"].clone()
 }
 
-pub fn scenario(t: &(dyn Transport + Sync), count: Count<'_>, google: &MockGoogle) {
+pub fn scenario(t: &(dyn Transport + Sync), base: &str, count: Count<'_>, google: &MockGoogle) {
     // Wrong passwords: 401 each, then 429 with Retry-After for that email.
     for _ in 0..5 {
         let (status, _) = call(
@@ -173,6 +173,44 @@ pub fn scenario(t: &(dyn Transport + Sync), count: Count<'_>, google: &MockGoogl
         count("SELECT lockdown_mode FROM businesses WHERE id = 'demo-salon'"),
         1
     );
+    // At once, every automation channel refuses: 423, Twilio's with TwiML.
+    let (status, v) = crate::receptionist::widget(t, "/v1/widget/session", json!({}));
+    assert_eq!(status, 423, "{v}");
+    assert_eq!(v["error"]["code"], "LOCKED");
+    let sms = t
+        .send(crate::receptionist::twilio_request(
+            base,
+            "/v1/twilio/sms",
+            &[
+                ("MessageSid", "SMlocked0001"),
+                ("From", "+13125550161"),
+                ("To", crate::receptionist::NUMBER),
+                ("Body", "book a haircut"),
+            ],
+        ))
+        .unwrap();
+    assert_eq!(sms.status, 423);
+    let twiml = String::from_utf8_lossy(&sms.body);
+    assert!(
+        twiml.contains("<Message>This line is unavailable"),
+        "{twiml}"
+    );
+    let call_in = t
+        .send(crate::receptionist::twilio_request(
+            base,
+            "/telephony/voice",
+            &[
+                ("CallSid", "CAlocked0001"),
+                ("From", "+13125550161"),
+                ("To", crate::receptionist::NUMBER),
+            ],
+        ))
+        .unwrap();
+    assert_eq!(call_in.status, 423);
+    assert!(String::from_utf8_lossy(&call_in.body).contains("<Hangup/>"));
+    // Owner routes keep working while locked.
+    let (status, _) = call(t, "GET", "/v1/owner/business", tok, None);
+    assert_eq!(status, 200);
     let op = Some(OPERATOR_TOKEN);
     let all = data(
         call(t, "GET", "/v1/admin/businesses", op, None),
@@ -200,6 +238,9 @@ pub fn scenario(t: &(dyn Transport + Sync), count: Count<'_>, google: &MockGoogl
         "admin patch",
     );
     assert_eq!(off["lockdown_mode"], false);
+    // Unlocked by the operator, the next request is answered.
+    let (status, v) = crate::receptionist::widget(t, "/v1/widget/session", json!({}));
+    assert_eq!(status, 201, "{v}");
     let (status, _) = call(t, "GET", "/v1/admin/businesses", tok, None);
     assert_eq!(status, 401, "an owner's token is not the operator's");
     let (status, _) = call(t, "GET", "/v1/owner/business", op, None);

@@ -526,7 +526,7 @@ fn booking_by_voice(t: &dyn Transport, base: &str, count: Count<'_>) {
     );
 }
 
-fn widget(t: &dyn Transport, path: &str, body: Value) -> (u16, Value) {
+pub fn widget(t: &dyn Transport, path: &str, body: Value) -> (u16, Value) {
     let res = t
         .send(WireRequest {
             method: "POST".into(),

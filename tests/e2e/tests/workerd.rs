@@ -266,7 +266,8 @@ fn shared_cases_pass_on_workerd() {
     request_logs_are_json_without_secrets(&log_path);
     widget_books_in_a_browser(&root, &base, &count);
     // Owners and the operator, then the dashboard in a browser.
-    edgedesk_e2e::owners::scenario(&http, &count, &google);
+    edgedesk_e2e::owners::scenario(&http, &base, &count, &google);
+    uptime_checks_pass(&base);
     dashboard_in_a_browser(&root, &base, &count);
 
     // The LLM path on the real runtime: outbound fetch, KV cache, fallback, time-out.
@@ -515,8 +516,9 @@ fn request_logs_are_json_without_secrets(path: &Path) {
 }
 
 /// The owner dashboard in headless Chromium: the demo owner signs in, sees
-/// the salon's seeded appointments and turns lockdown on and off, and the
-/// switch is in the database each time.
+/// the salon's seeded appointments and turns lockdown on, the salon's
+/// widget refuses a customer (423) at once, lockdown goes off and the
+/// widget greets again.
 fn dashboard_in_a_browser(root: &Path, base: &str, count: &dyn Fn(&str) -> i64) {
     let result = browser_check(root, &["tests/browser/dashboard.mjs", base]);
     assert!(
@@ -524,9 +526,31 @@ fn dashboard_in_a_browser(root: &Path, base: &str, count: &dyn Fn(&str) -> i64) 
         "{result:#}"
     );
     assert_eq!(result["lockdown_seen_on"], true, "{result:#}");
+    assert_eq!(result["widget_locked"]["status"], 423, "{result:#}");
+    assert_eq!(result["widget_unlocked"]["status"], 201, "{result:#}");
     assert_eq!(
         count("SELECT lockdown_mode FROM businesses WHERE id = 'demo-salon'"),
         0,
         "the page turned lockdown off again"
     );
+}
+
+/// `edgedesk-cli uptime` against this deployment: a signed call and a
+/// widget chat, every check passing and nothing posted to Slack.
+fn uptime_checks_pass(base: &str) {
+    use edgedesk_cli::uptime::{UptimeArgs, report, run};
+    let slack = edgedesk_e2e::observability::recorder("200 OK", "text/plain", "ok");
+    let args = UptimeArgs {
+        base_url: base.to_string(),
+        business_id: edgedesk_e2e::receptionist::BUSINESS.to_string(),
+        twilio_token: edgedesk_e2e::receptionist::DEV_TWILIO_TOKEN.to_string(),
+        widget_token: Some(edgedesk_e2e::receptionist::WIDGET_TOKEN.to_string()),
+        slack_webhook: Some(format!("{}/hooks/uptime", slack.url)),
+        timeout_secs: 15,
+    };
+    let checks = run(&args);
+    assert_eq!(checks.len(), 3, "{checks:?}");
+    assert!(checks.iter().all(|c| c.ok), "{checks:?}");
+    assert!(report(&args, &checks));
+    assert!(slack.received().is_empty());
 }
