@@ -536,7 +536,8 @@ fn dashboard_in_a_browser(root: &Path, base: &str, count: &dyn Fn(&str) -> i64) 
 }
 
 /// `edgedesk-cli uptime` against this deployment: a signed call and a
-/// widget chat, every check passing and nothing posted to Slack.
+/// widget chat, every check passing and nothing posted to Slack; then
+/// with a token the deployment does not take, failing and posting.
 fn uptime_checks_pass(base: &str) {
     use edgedesk_cli::uptime::{UptimeArgs, report, run};
     let slack = edgedesk_e2e::observability::recorder("200 OK", "text/plain", "ok");
@@ -553,4 +554,17 @@ fn uptime_checks_pass(base: &str) {
     assert!(checks.iter().all(|c| c.ok), "{checks:?}");
     assert!(report(&args, &checks));
     assert!(slack.received().is_empty());
+    // The same deployment with the business's Twilio token changed under
+    // the check: the signed call is refused, and Slack hears of it.
+    let wrong = UptimeArgs {
+        twilio_token: "not-the-token".into(),
+        ..args
+    };
+    let checks = run(&wrong);
+    let call = checks.iter().find(|c| c.name == "twilio voice").unwrap();
+    assert!(!call.ok && call.detail.contains("403"), "{checks:?}");
+    assert!(!report(&wrong, &checks));
+    let posted = slack.received();
+    assert_eq!(posted.len(), 1);
+    assert!(String::from_utf8_lossy(&posted[0].body).contains("twilio voice"));
 }
