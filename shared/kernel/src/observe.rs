@@ -135,6 +135,25 @@ pub async fn after<P: Platform>(p: &P, report: &Report) {
     sentry::send(p, report).await;
 }
 
+/// A failed text turn's report, for the tests of what is made of reports.
+#[cfg(test)]
+pub(crate) fn failed_sms_report(status: u16) -> Report {
+    Report {
+        request_id: "req-1".into(),
+        method: "POST".into(),
+        route: "/v1/twilio/sms",
+        group: "twilio".into(),
+        product: &crate::KERNEL,
+        business_id: Some("demo-salon".into()),
+        status,
+        at_ms: 1_795_348_800_000,
+        duration_ms: 25,
+        limited: false,
+        error_code: Some("TOOL_FAILURE".into()),
+        error_message: Some("storage unavailable for +13125550147".into()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -154,28 +173,15 @@ mod tests {
 
     #[test]
     fn a_log_line_is_one_json_object_without_messages() {
-        let r = Report {
-            request_id: "abc".into(),
-            method: "POST".into(),
-            route: "/v1/twilio/sms",
-            group: "twilio".into(),
-            product: &crate::KERNEL,
-            business_id: Some("demo-salon".into()),
-            status: 500,
-            at_ms: 1_795_348_800_000,
-            duration_ms: 12,
-            limited: false,
-            error_code: Some("TOOL_FAILURE".into()),
-            error_message: Some("texting +13125550147 failed".into()),
-        };
+        let r = failed_sms_report(500);
         let line = log_line(&r);
         assert!(!line.contains('\n'));
         let v: Value = serde_json::from_str(&line).unwrap();
-        assert_eq!(v["request_id"], "abc");
+        assert_eq!(v["request_id"], "req-1");
         assert_eq!(v["group"], "twilio");
         assert_eq!(v["business_id"], "demo-salon");
         assert_eq!(v["status"], 500);
-        assert_eq!(v["duration_ms"], 12);
+        assert_eq!(v["duration_ms"], 25);
         assert_eq!(v["level"], "error");
         assert_eq!(v["error_code"], "TOOL_FAILURE");
         assert!(!line.contains("5550147"), "{line}");

@@ -385,22 +385,7 @@ mod tests {
         assert_eq!(redact_numbers("error 503 at 12:30"), "error 503 at 12:30");
     }
 
-    fn report(status: u16) -> Report {
-        Report {
-            request_id: "req-1".into(),
-            method: "POST".into(),
-            route: "/v1/twilio/sms",
-            group: "twilio".into(),
-            product: &crate::KERNEL,
-            business_id: Some("demo-salon".into()),
-            status,
-            at_ms: 1_795_348_800_000,
-            duration_ms: 25,
-            limited: false,
-            error_code: Some("TOOL_FAILURE".into()),
-            error_message: Some("storage unavailable for +13125550147".into()),
-        }
-    }
+    use crate::observe::failed_sms_report as report;
 
     fn settings(p: &TestPlatform) -> Option<Settings> {
         futures::executor::block_on(Settings::read(p))

@@ -5,11 +5,10 @@
 //! with its request and business.
 
 use crate::limits::Figures;
-use crate::mock_llm::{MockRequest, read_request};
+use crate::mock_llm::{MockRequest, read_request, respond};
 use crate::receptionist::BUSINESS;
 use crate::{Transport, WireRequest, WireResponse};
 use serde_json::Value;
-use std::io::Write;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -29,7 +28,8 @@ pub fn broken_business_sql(now_ms: i64) -> String {
     )
 }
 
-/// A local HTTP server that answers every request alike and keeps them.
+/// A local HTTP server that answers every request alike (JSON) and keeps
+/// them.
 pub struct Recorder {
     /// `http://127.0.0.1:<port>`.
     pub url: String,
@@ -55,7 +55,7 @@ impl Recorder {
     }
 }
 
-pub fn recorder(status: &'static str, content_type: &'static str, body: &'static str) -> Recorder {
+pub fn recorder(status: &'static str, body: &'static str) -> Recorder {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a stand-in");
     let url = format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port());
     let received = Arc::new(Mutex::new(Vec::new()));
@@ -68,12 +68,7 @@ pub fn recorder(status: &'static str, content_type: &'static str, body: &'static
                     return;
                 };
                 shared.lock().unwrap().push(req);
-                let mut out = &stream;
-                let _ = write!(
-                    out,
-                    "HTTP/1.1 {status}\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-                    body.len()
-                );
+                respond(&stream, status, body);
             });
         }
     });
@@ -82,7 +77,7 @@ pub fn recorder(status: &'static str, content_type: &'static str, body: &'static
 
 /// A stand-in for Sentry's ingestion endpoint.
 pub fn start_sentry() -> Recorder {
-    recorder("200 OK", "application/json", r#"{"id": "ok"}"#)
+    recorder("200 OK", r#"{"id": "ok"}"#)
 }
 
 /// The settings these runs give a runtime.

@@ -540,7 +540,7 @@ fn dashboard_in_a_browser(root: &Path, base: &str, count: &dyn Fn(&str) -> i64) 
 /// with a token the deployment does not take, failing and posting.
 fn uptime_checks_pass(base: &str) {
     use edgedesk_cli::uptime::{UptimeArgs, report, run};
-    let slack = edgedesk_e2e::observability::recorder("200 OK", "text/plain", "ok");
+    let slack = edgedesk_e2e::observability::recorder("200 OK", r#"{"ok": true}"#);
     let args = UptimeArgs {
         base_url: base.to_string(),
         business_id: edgedesk_e2e::receptionist::BUSINESS.to_string(),
