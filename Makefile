@@ -67,7 +67,7 @@ $(WORKER): $(WORKER_SOURCES)
 
 ## The Worker's size for each set of products (a cargo feature each), built
 ## apart under target/worker-sizes/.
-WORKER_FEATURE_SETS := none copilot support receptionist copilot,support,receptionist
+WORKER_FEATURE_SETS := none copilot support receptionist sales copilot,support,receptionist,sales
 worker-sizes: tools
 	for set in $(WORKER_FEATURE_SETS); do \
 		features=$$([ $$set = none ] || echo "--features $$set"); \
@@ -91,7 +91,7 @@ target/spin/sample_data.sql: $(wildcard sample_data/*/*.json) scripts/documents-
 
 ## Local state for `wrangler dev`: each product's D1 migrations and sample data in R2.
 $(STAMPS)/local-state: $(wildcard migrations/*/*.sql) $(wildcard sample_data/*/*.json) scripts/seed-local.mjs \
-		shared/support/src/sample.rs shared/receptionist/src/sample.rs | node_modules/.package-lock.json
+		shared/support/src/sample.rs shared/receptionist/src/sample.rs shared/sales/src/keys.rs | node_modules/.package-lock.json
 	for product in $(PRODUCTS_WITH_DB); do \
 		CI=true $(WRANGLER) d1 migrations apply edgedesk-$$product --local --persist-to $(STATE); \
 	done
@@ -104,18 +104,25 @@ $(STAMPS)/local-state: $(wildcard migrations/*/*.sql) $(wildcard sample_data/*/*
 	# and its owner (owner@demo-salon.test, dev-password).
 	cargo run -q -p edgedesk-cli -- receptionist-sample target/receptionist-sample.sql
 	CI=true $(WRANGLER) d1 execute edgedesk-receptionist --local --persist-to $(STATE) --file target/receptionist-sample.sql >/dev/null
+	# The sales pipeline's dev keys (its stores and days are uploaded through
+	# the running Worker by scripts/dev.sh, the way stores upload).
+	{ for role in uploader analyst admin; do \
+		cargo run -q -p edgedesk-cli -- sales keys sql --role $$role --value dev-$$role-key --label dev; \
+	done; } > target/sales-keys.sql
+	CI=true $(WRANGLER) d1 execute edgedesk-sales --local --persist-to $(STATE) --file target/sales-keys.sql >/dev/null
 	@mkdir -p $(STAMPS) && touch $@
 
 # Local only: v1 signatures too, so the seed's own clients work against `make dev`.
 .dev.vars:
-	printf 'HMAC_SECRET=dev-secret\nSECRET_KEY=dev-session-secret\nALLOWED_ORIGIN=http://localhost:3000\nACCEPT_V1_SIGNATURES=true\nTWILIO_AUTH_TOKEN=dev-twilio-token\nPUBLIC_BASE_URL=http://127.0.0.1:8787\nOPERATOR_TOKEN=dev-operator-token\n' > $@
+	printf 'HMAC_SECRET=dev-secret\nSECRET_KEY=dev-session-secret\nALLOWED_ORIGIN=http://localhost:3000\nACCEPT_V1_SIGNATURES=true\nTWILIO_AUTH_TOKEN=dev-twilio-token\nPUBLIC_BASE_URL=http://127.0.0.1:8787\nOPERATOR_TOKEN=dev-operator-token\nURL_SIGNING_SECRET=dev-url-secret\n' > $@
 
 dev: build $(STAMPS)/local-state .dev.vars
 	@grep -q '^SECRET_KEY=' .dev.vars || echo 'SECRET_KEY=dev-session-secret' >> .dev.vars
 	@grep -q '^TWILIO_AUTH_TOKEN=' .dev.vars || echo 'TWILIO_AUTH_TOKEN=dev-twilio-token' >> .dev.vars
 	@grep -q '^PUBLIC_BASE_URL=' .dev.vars || echo 'PUBLIC_BASE_URL=http://127.0.0.1:8787' >> .dev.vars
 	@grep -q '^OPERATOR_TOKEN=' .dev.vars || echo 'OPERATOR_TOKEN=dev-operator-token' >> .dev.vars
-	$(WRANGLER) dev --local --ip 127.0.0.1 --port 8787 --persist-to $(STATE)
+	@grep -q '^URL_SIGNING_SECRET=' .dev.vars || echo 'URL_SIGNING_SECRET=dev-url-secret' >> .dev.vars
+	scripts/dev.sh $(WRANGLER) $(STATE)
 
 ## Tests.
 # Formatting, then clippy as developers run it.
@@ -134,6 +141,7 @@ lint: tools fmt-check
 test: fmt-check build spin-build
 	@scripts/ensure-chromium.sh
 	@scripts/ensure-prometheus-parser.sh
+	@scripts/ensure-python-tools.sh
 	# The core has no std at all: prove it on a target that has none.
 	$(LINTED) cargo build -p edgedesk-core --target wasm32v1-none
 	# Unit, property, product, API-description and end-to-end tests: in-process,
@@ -180,7 +188,8 @@ smoke:
 ## them for the fuzz build alone.
 FUZZ_SECONDS ?= 30
 FUZZ_TARGETS := signed_headers tool_request stored_documents health_weights routing routes \
-	session_tokens business_hours support_queries day_time_phrases twilio_webhooks google_notifications
+	session_tokens business_hours support_queries day_time_phrases twilio_webhooks google_notifications \
+	sales_uploads
 fuzz:
 	@command -v cargo-fuzz >/dev/null || $(INSTALL) cargo-fuzz --version 0.13.2 --locked
 	cd fuzz && ./seed-corpus.sh

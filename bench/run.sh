@@ -3,7 +3,8 @@
 # signing against raw hashing, the seed's formulas in Python against the
 # core, sizes against their budgets, cold starts, and the Rust Worker
 # against the Hono baseline on one local workerd (directly and through
-# `wrangler dev`), and the support product's inbox and login. Results go
+# `wrangler dev`), the support product's inbox and login, the receptionist's
+# turns and the sales pipeline's uploads and analysis. Results go
 # to target/bench/, then into the document.
 #
 #   bench/run.sh [SECONDS_PER_LOAD_POINT]     (make bench)
@@ -117,6 +118,9 @@ bench/support.sh "$SECONDS_PER_POINT"
 
 step "receptionist: signed SMS turns"
 bench/receptionist.sh "$SECONDS_PER_POINT"
+
+step "sales: checking, upload to metrics, the daily analysis"
+bench/sales.sh
 
 step "report"
 SECONDS_PER_POINT=$SECONDS_PER_POINT python3 bench/report.py

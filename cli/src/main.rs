@@ -6,6 +6,8 @@
 //! edgedesk-cli load --tool calculate_health --customer-id acme-001 --concurrency 1,16,64 --seconds 20
 //! edgedesk-cli twilio sms --from +13125550147 "book a haircut tomorrow at 3"
 //! edgedesk-cli uptime --base-url https://desk.example.com --business-id demo-salon --twilio-token ...
+//! edgedesk-cli sales --key dev-uploader-key upload target/sales-sample/uploads/2026-11-02/store-001.json
+//! edgedesk-cli sales keys create --role analyst --label "BI tool"
 //! ```
 
 mod client;
@@ -16,7 +18,7 @@ mod wire;
 
 use clap::{Parser, Subcommand};
 use client::Client;
-use edgedesk_cli::uptime;
+use edgedesk_cli::{sales, uptime};
 use serde_json::{Value, json};
 use std::process::ExitCode;
 
@@ -78,6 +80,8 @@ enum Command {
     /// Play Twilio: send a text to a business, signed as Twilio signs it.
     #[command(subcommand)]
     Twilio(twilio::TwilioCommand),
+    /// The sales pipeline: API keys, stores, uploads, analysis runs.
+    Sales(Box<sales::SalesArgs>),
     /// Writes the receptionist's demo business as SQL, its appointments on
     /// the next open days. It empties the receptionist tables first.
     ReceptionistSample {
@@ -142,6 +146,7 @@ fn main() -> ExitCode {
         Command::Load(args) => load::run(&cli.url, &secret, &args),
         Command::Mixed(args) => mixed::run(&cli.url, &secret, &args),
         Command::Twilio(command) => twilio::run(&cli.url, &command),
+        Command::Sales(args) => sales::run(&cli.url, &args),
         Command::Uptime(args) => {
             let checks = uptime::run(&args);
             if uptime::report(&args, &checks) {

@@ -82,6 +82,26 @@ impl BlobStore for FuzzPlatform {
     }
 }
 
+impl ObjectStore for FuzzPlatform {
+    async fn read_object(&self, key: &str, _: usize) -> Result<Option<Vec<u8>>, StoreError> {
+        Ok(self.blobs.borrow().get(key).cloned())
+    }
+    async fn write_object(&self, key: &str, body: &[u8], _: &str) -> Result<(), StoreError> {
+        self.blobs.borrow_mut().insert(key.into(), body.to_vec());
+        Ok(())
+    }
+    async fn list_objects(
+        &self,
+        _: &str,
+        _: Option<&str>,
+        _: u32,
+    ) -> Result<ObjectPage, StoreError> {
+        Ok(ObjectPage::default())
+    }
+}
+
+impl Queue for FuzzPlatform {}
+
 impl KeyValue for FuzzPlatform {
     async fn kv_get(&self, _: &str) -> Result<Option<Vec<u8>>, StoreError> {
         Ok(None)

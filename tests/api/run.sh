@@ -40,6 +40,12 @@ CI=true "$NODE_BIN/wrangler" d1 execute edgedesk-receptionist --local --persist-
   "INSERT INTO businesses (id, name, time_zone, created_at) VALUES ('fuzz-shop', 'Fuzz Shop', 'UTC', 0); \
    INSERT INTO owners (id, business_id, email, hashed_password, created_at) VALUES ('owner-fuzz', 'fuzz-shop', 'owner@fuzz-shop.test', 'unused', 0)" >/dev/null
 
+# The sales pipeline's admin key; its stores and days are uploaded once the
+# Worker is up, through upload URLs, as stores upload.
+cargo run -q -p edgedesk-cli -- sales keys sql --role admin --value api-fuzz-admin-key --label fuzz > "$OUT/sales-keys.sql"
+CI=true "$NODE_BIN/wrangler" d1 execute edgedesk-sales --local --persist-to "$OUT/state" --file "$OUT/sales-keys.sql" >/dev/null
+python3 scripts/sales-sample.py --out "$OUT/sales-sample" --stores 3 --days 18 --end 2026-10-18 >/dev/null
+
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 # The intelligence service the support AI routes call.
 python3 tests/api/intelligence_stand_in.py "$OUT/intelligence.port" &
@@ -62,7 +68,8 @@ BASE=http://127.0.0.1:$PORT
   --var QUIMBI_API_KEY:api-fuzz-key \
   --var TWILIO_AUTH_TOKEN:api-fuzz-twilio-token --var "PUBLIC_BASE_URL:$BASE" \
   --var GOOGLE_WEBHOOK_SECRET:api-fuzz-relay-secret \
-  --var RATE_LIMIT_DISABLED:true --var OPERATOR_TOKEN:api-fuzz-operator-token --var ALLOW_SELF_SIGNUP:true >"$OUT/wrangler.log" 2>&1 &
+  --var RATE_LIMIT_DISABLED:true --var OPERATOR_TOKEN:api-fuzz-operator-token --var ALLOW_SELF_SIGNUP:true \
+  --var URL_SIGNING_SECRET:api-fuzz-url-secret --var ANALYSIS_FALLBACK_TIME:23:59 >"$OUT/wrangler.log" 2>&1 &
 SERVER=$!
 trap 'kill -INT $SERVER 2>/dev/null || true; wait $SERVER 2>/dev/null || true; kill $STAND_IN 2>/dev/null || true' EXIT
 # Waits for the Worker, then keeps the document it serves (python3 rather
@@ -79,11 +86,27 @@ for _ in range(360):
 with urllib.request.urlopen(base + "/openapi.json", timeout=10) as r:
     open(out, "wb").write(r.read())
 PY
+# The sales chain, through the real upload path; its last day's analysis
+# (the documented examples' day) runs from the queue once every store is in.
+cargo run -q -p edgedesk-cli -- sales --url "$BASE" --key api-fuzz-admin-key load "$OUT/sales-sample" >/dev/null
+python3 - "$BASE" <<'PY'
+import json, sys, time, urllib.request
+base = sys.argv[1]
+for _ in range(240):
+    req = urllib.request.Request(base + "/api/sales/runs?date=2026-10-18",
+                                 headers={"Authorization": "Bearer api-fuzz-admin-key"})
+    runs = json.load(urllib.request.urlopen(req, timeout=10))["data"]["runs"]
+    if runs and runs[0]["status"] == "completed":
+        break
+    time.sleep(0.5)
+else:
+    sys.exit("the sales sample's last day was not analysed")
+PY
 # Schemathesis loads the document it tests rather than testing that call.
 echo '{"method": "GET", "path": "/openapi.json", "status": 200}' > "$OUT/statuses.jsonl"
 
 PYTHONPATH=tests/api SCHEMATHESIS_HOOKS=hooks EDGEDESK_SECRET=dev-secret EDGEDESK_SESSION_KEY=$SESSION_KEY \
-EDGEDESK_OPERATOR_TOKEN=api-fuzz-operator-token \
+EDGEDESK_OPERATOR_TOKEN=api-fuzz-operator-token EDGEDESK_SALES_KEY=api-fuzz-admin-key \
 EDGEDESK_STATUS_LOG="$OUT/statuses.jsonl" \
   "$VENV/bin/schemathesis" --config-file tests/api/schemathesis.toml run "$BASE/openapi.json" \
   --checks all --max-examples "$MAX_EXAMPLES" --seed 2026 --workers 1 \

@@ -38,6 +38,7 @@ pub static PRODUCT: Product = Product {
         sqlite_label: "copilot",
     }),
     observed: None,
+    queue: None,
 };
 
 /// The product's schema fragment for `/openapi.json`, generated from its

@@ -1,6 +1,7 @@
 //! Signing against the hardware limit (HMAC-SHA256 sign and verify beside
 //! raw SHA-256 of the same bytes), the health score, and the support
-//! inbox's per-ticket work (smart score, SLA status) over 10,000 tickets.
+//! inbox's per-ticket work (smart score, SLA status) over 10,000 tickets,
+//! and the sales analysis's statistics over four weeks of daily figures.
 //! `make bench` runs these and writes the ratios to docs/performance.md.
 
 use criterion::{BenchmarkId, Criterion, Throughput, black_box, criterion_group, criterion_main};
@@ -159,5 +160,27 @@ fn support(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, signing, health, support);
+/// A day's sales judged against the 28 before it (both outlier rules),
+/// and the trend through them.
+fn sales_stats(c: &mut Criterion) {
+    use edgedesk_core::stats;
+    let days: Vec<f64> = (0..28)
+        .map(|i| 12_000.0 + 150.0 * i as f64 + ((i * 7919) % 2_000) as f64)
+        .collect();
+    let mut group = c.benchmark_group("sales_stats_28_days");
+    group.bench_function("outlier_rules", |b| {
+        b.iter(|| {
+            (
+                stats::modified_z(black_box(31_000.0), black_box(&days)),
+                stats::tukey_fences(black_box(&days), stats::TUKEY_K),
+            )
+        })
+    });
+    group.bench_function("least_squares", |b| {
+        b.iter(|| stats::least_squares(black_box(&days)))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, signing, health, support, sales_stats);
 criterion_main!(benches);

@@ -188,17 +188,31 @@ where
     S: Stream<Item = Result<B, E>>,
     B: AsRef<[u8]>,
 {
-    if let Some(len) = content_length.and_then(|v| v.trim().parse::<u64>().ok())
-        && len > MAX_BODY_BYTES as u64
-    {
+    read_body_within(content_length, stream, MAX_BODY_BYTES).await
+}
+
+/// As [`read_body_limited`], with the cap a route asks for
+/// ([`crate::Routes::body_limit`]). A declared length within it is
+/// reserved at once, so the body is copied into place once.
+pub async fn read_body_within<S, B, E>(
+    content_length: Option<&str>,
+    stream: S,
+    limit: usize,
+) -> Result<Vec<u8>, BodyError>
+where
+    S: Stream<Item = Result<B, E>>,
+    B: AsRef<[u8]>,
+{
+    let declared = content_length.and_then(|v| v.trim().parse::<u64>().ok());
+    if declared.is_some_and(|len| len > limit as u64) {
         return Err(BodyError::TooLarge);
     }
-    let mut body = Vec::new();
+    let mut body = Vec::with_capacity(declared.unwrap_or(0) as usize);
     let mut stream = std::pin::pin!(stream);
     while let Some(chunk) = stream.next().await {
         let chunk = chunk.map_err(|_| BodyError::Unreadable)?;
         let chunk = chunk.as_ref();
-        if body.len() + chunk.len() > MAX_BODY_BYTES {
+        if body.len() + chunk.len() > limit {
             return Err(BodyError::TooLarge);
         }
         body.extend_from_slice(chunk);

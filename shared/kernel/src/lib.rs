@@ -31,6 +31,7 @@ pub mod params;
 #[cfg(feature = "accounts")]
 pub mod passwords;
 pub mod platform;
+pub mod presigned;
 pub mod replay;
 pub mod router;
 pub mod sentry;
@@ -44,6 +45,6 @@ pub mod testing;
 pub mod times;
 pub mod timing;
 
-pub use http::{BodyError, MAX_BODY_BYTES, Request, Response, read_body_limited};
+pub use http::{BodyError, MAX_BODY_BYTES, Request, Response, read_body_limited, read_body_within};
 pub use platform::{Database, KERNEL, Platform, Product};
 pub use router::{Api, Auth, Call, Operation, Reply, Route, RouteInfo, Routes, serve, serve_one};

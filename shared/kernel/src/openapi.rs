@@ -60,6 +60,8 @@ fn assemble(api: &Api<'_>) -> Value {
                 "client": {"type": "apiKey", "in": "header", "name": "X-Client", "description": "Client id: [A-Za-z0-9._-], 1-64 characters."},
                 "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT", "description": "A session token from POST /api/agents/login: HS256, valid 24 hours, until it expires or its holder logs out."},
                 "operator": {"type": "http", "scheme": "bearer", "description": "The deployment's operator token (OPERATOR_TOKEN): administration and metrics."},
+                "api_key": {"type": "http", "scheme": "bearer", "description": "An API key (edgedesk-cli sales keys create), stored hashed with its role: uploader, analyst or admin."},
+                "presigned": {"type": "apiKey", "in": "query", "name": "signature", "description": "A presigned URL as the API hands it out: expires (unix seconds), max_bytes and signature, lowercase hex HMAC-SHA256 of {METHOD}\\n{path}\\n{expires}\\n{max_bytes}. Refused with 403 once expired or if any part is altered."},
                 "signature": {"type": "apiKey", "in": "header", "name": "X-Signature", "description": "Lowercase hex HMAC-SHA256 of {X-Timestamp}.{X-Client}.{raw body}; each signed request is accepted once."},
             },
             "responses": {
@@ -92,6 +94,8 @@ fn operation(route: &RouteInfo, documented: Option<&Value>) -> Value {
         }
         Auth::Bearer => json!([{"bearer": []}]),
         Auth::Operator => json!([{"operator": []}]),
+        Auth::ApiKey => json!([{"api_key": []}]),
+        Auth::Presigned => json!([{"presigned": []}]),
     };
     let mut responses = json!({"200": {"description": "OK"}});
     if let Some(Value::Object(doc)) = documented {
@@ -218,6 +222,23 @@ impl Fragment {
             self.operations.insert(id.into(), op.into()).is_none(),
             "operation {id} documented twice"
         );
+        self
+    }
+
+    /// Documents another answer of operation `id` (a 202 besides its 201,
+    /// say), after [`Fragment::operation`].
+    pub fn also(&mut self, id: &str, answer: Answer) -> &mut Self {
+        let mut media = Map::new();
+        if let Some(schema) = answer.schema {
+            media.insert("schema".into(), schema);
+        }
+        if let Some(example) = answer.example {
+            media.insert("example".into(), example);
+        }
+        self.documented(id)["responses"][answer.status.to_string()] = json!({
+            "description": answer.description,
+            "content": {answer.content_type: media},
+        });
         self
     }
 

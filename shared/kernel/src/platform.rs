@@ -22,6 +22,9 @@ pub struct Product {
     /// Kept counters and error tracking ([`crate::observe`]), with the
     /// tables for them in the product's database.
     pub observed: Option<Observed>,
+    /// The Cloudflare Queue binding its background work goes to
+    /// ([`Queue`]); where there is none the work runs in the request.
+    pub queue: Option<&'static str>,
 }
 
 /// What the kernel needs to observe a product's requests.
@@ -48,6 +51,7 @@ pub static KERNEL: Product = Product {
     title: "Platform",
     database: None,
     observed: None,
+    queue: None,
 };
 
 /// A storage or network fault. The text is for logs only; callers get a
@@ -123,6 +127,70 @@ pub trait BlobStore {
                 version: None,
             },
         })
+    }
+}
+
+/// An object as a listing shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ObjectInfo {
+    pub key: String,
+    pub size: u64,
+    /// Unix milliseconds of its last write.
+    pub uploaded_ms: i64,
+}
+
+/// One page of a listing, in key order, and where the next starts.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ObjectPage {
+    pub objects: Vec<ObjectInfo>,
+    pub cursor: Option<String>,
+}
+
+/// Objects a product writes and lists itself (R2 on Cloudflare; a table of
+/// the product's database on Spin), up to
+/// [`crate::presigned::MAX_UPLOAD_BYTES`] each.
+pub trait ObjectStore {
+    /// The whole object if it is at most `limit` bytes; a larger one is
+    /// [`StoreError::too_large`] and is never read.
+    async fn read_object(&self, key: &str, limit: usize) -> Result<Option<Vec<u8>>, StoreError>;
+
+    /// Writes (or replaces) an object at once: readers see the old one or
+    /// the new one, never a part. Borrowed, so a request's body is stored
+    /// from where it was read.
+    async fn write_object(
+        &self,
+        key: &str,
+        body: &[u8],
+        content_type: &str,
+    ) -> Result<(), StoreError>;
+
+    /// Objects whose keys start with `prefix`, after `cursor`, at most
+    /// `limit` of them.
+    async fn list_objects(
+        &self,
+        prefix: &str,
+        cursor: Option<&str>,
+        limit: u32,
+    ) -> Result<ObjectPage, StoreError>;
+}
+
+/// What a queue consumer tells the queue about one message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Delivery {
+    /// Done with (or never to be done): drop it.
+    Ack,
+    /// Deliver it again after this many seconds.
+    Retry(u32),
+}
+
+/// Background work with retries (a Cloudflare Queue, the product's
+/// [`Product::queue`]).
+pub trait Queue {
+    /// Sends `body` to the product's queue. `Ok(false)` when this runtime
+    /// or product has none: the caller does the work itself, now.
+    async fn enqueue(&self, body: &str) -> Result<bool, StoreError> {
+        let _ = body;
+        Ok(false)
     }
 }
 
@@ -281,11 +349,30 @@ pub trait Config {
 
 /// Everything at once, for adapters that provide all of it.
 pub trait Platform:
-    BlobStore + KeyValue + SqlStore + Limiter + Clock + Random + HttpClient + Config
+    BlobStore
+    + ObjectStore
+    + Queue
+    + KeyValue
+    + SqlStore
+    + Limiter
+    + Clock
+    + Random
+    + HttpClient
+    + Config
 {
 }
 
-impl<T: BlobStore + KeyValue + SqlStore + Limiter + Clock + Random + HttpClient + Config> Platform
-    for T
+impl<
+    T: BlobStore
+        + ObjectStore
+        + Queue
+        + KeyValue
+        + SqlStore
+        + Limiter
+        + Clock
+        + Random
+        + HttpClient
+        + Config,
+> Platform for T
 {
 }

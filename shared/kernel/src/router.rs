@@ -10,7 +10,7 @@ use crate::bearer;
 use crate::http::{Request, Response};
 use crate::observe::{self, Report};
 use crate::platform::{Clock, KERNEL, Platform, Product};
-use crate::{config, cors, limiter, operator, signed};
+use crate::{config, cors, limiter, operator, presigned, signed};
 use edgedesk_core::envelope::ApiError;
 use serde_json::Value;
 use std::future::Future;
@@ -89,6 +89,22 @@ pub enum Auth {
     /// `Authorization: Bearer <OPERATOR_TOKEN>`, checked by the kernel
     /// ([`crate::operator`]).
     Operator,
+    /// `Authorization: Bearer <api key>`: an opaque key the product looks
+    /// up (stored hashed, with a role) in its handler.
+    ApiKey,
+    /// A presigned URL ([`crate::presigned`]), checked by the kernel; the
+    /// route takes a body as large as the URL grants.
+    Presigned,
+}
+
+impl RouteInfo {
+    /// The largest body an adapter reads for `req` on this route.
+    pub fn body_limit(&self, req: &Request) -> usize {
+        match self.auth {
+            Auth::Presigned => crate::presigned::body_limit(req),
+            _ => crate::http::MAX_BODY_BYTES,
+        }
+    }
 }
 
 /// What the API documentation says of a route.
@@ -260,6 +276,15 @@ impl<P: Platform> Routes<P> {
         self
     }
 
+    /// The largest body an adapter reads for a request, before reading
+    /// it: [`crate::MAX_BODY_BYTES`] but on routes that take more.
+    pub fn body_limit(&self, req: &Request) -> usize {
+        match self.find(req) {
+            Found::Route(route, _) => route.info.body_limit(req),
+            _ => crate::http::MAX_BODY_BYTES,
+        }
+    }
+
     pub fn iter(&self) -> impl Iterator<Item = &Route<P>> {
         self.routes.iter()
     }
@@ -405,7 +430,11 @@ async fn respond<S: Scope>(
                     // The handler checks the token first, through
                     // `bearer::verify`: that way only deployments with
                     // bearer routes link the token code.
-                    Auth::Bearer => (route.handler)(call).await,
+                    Auth::Bearer | Auth::ApiKey => (route.handler)(call).await,
+                    Auth::Presigned => match presigned::check(&p, req).await {
+                        Ok(()) => (route.handler)(call).await,
+                        Err(e) => Response::error(&e),
+                    },
                     Auth::Operator => match operator::check(&p, req).await {
                         Ok(()) => (route.handler)(call).await,
                         Err(e) => bearer_refusal(&e),

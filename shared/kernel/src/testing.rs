@@ -4,7 +4,7 @@
 //! outbound HTTP client. Scoped per product like the real adapters.
 #![allow(clippy::type_complexity)]
 
-use crate::http::{Request, Response, read_body_limited};
+use crate::http::{Request, Response, read_body_within};
 use crate::platform::*;
 use crate::router::{Routes, serve};
 use std::cell::{Cell, RefCell};
@@ -38,6 +38,7 @@ pub static OBSERVED: Product = Product {
     observed: Some(Observed {
         tenants: "businesses",
     }),
+    queue: None,
 };
 
 /// What every scope of one test platform shares.
@@ -62,6 +63,11 @@ pub struct State {
     pub http_calls: RefCell<Vec<OutboundRequest>>,
     /// State of the deterministic random source.
     pub random: Cell<u64>,
+    /// Key -> (body, content type, written at), in key order.
+    pub objects: RefCell<std::collections::BTreeMap<String, (Vec<u8>, String, i64)>>,
+    /// When set, [`Queue::enqueue`] keeps messages here (product name,
+    /// body) for the test to deliver; otherwise there is no queue.
+    pub queued: RefCell<Option<Vec<(&'static str, String)>>>,
 }
 
 #[derive(Clone)]
@@ -104,6 +110,8 @@ impl TestPlatform {
                 http: RefCell::new(None),
                 http_calls: RefCell::default(),
                 random: Cell::new(0x9E37_79B9_7F4A_7C15),
+                objects: RefCell::default(),
+                queued: RefCell::new(None),
             }),
             product: &KERNEL,
         };
@@ -174,9 +182,10 @@ impl TestPlatform {
     pub fn handle(&self, routes: &Routes<TestPlatform>, mut req: Request) -> Response {
         if let Ok(body) = std::mem::replace(&mut req.body, Ok(Vec::new())) {
             let declared = req.header("content-length").map(str::to_string);
-            req.body = futures::executor::block_on(read_body_limited(
+            req.body = futures::executor::block_on(read_body_within(
                 declared.as_deref(),
                 futures::stream::iter([Ok::<_, ()>(body)]),
+                routes.body_limit(&req),
             ));
         }
         futures::executor::block_on(async {
@@ -228,6 +237,75 @@ impl BlobStore for TestPlatform {
             bytes: bytes.clone(),
             version: Some(version),
         })
+    }
+}
+
+impl ObjectStore for TestPlatform {
+    async fn read_object(&self, key: &str, limit: usize) -> Result<Option<Vec<u8>>, StoreError> {
+        if self.blob_fault.get() {
+            return Err(StoreError::new("bucket unavailable"));
+        }
+        match self.objects.borrow().get(key) {
+            None => Ok(None),
+            Some((body, ..)) if body.len() > limit => Err(StoreError::too_large(key, limit)),
+            Some((body, ..)) => Ok(Some(body.clone())),
+        }
+    }
+
+    async fn write_object(
+        &self,
+        key: &str,
+        body: &[u8],
+        content_type: &str,
+    ) -> Result<(), StoreError> {
+        if self.blob_fault.get() {
+            return Err(StoreError::new("bucket unavailable"));
+        }
+        let at = self.now_ms();
+        self.objects
+            .borrow_mut()
+            .insert(key.into(), (body.to_vec(), content_type.into(), at));
+        Ok(())
+    }
+
+    async fn list_objects(
+        &self,
+        prefix: &str,
+        cursor: Option<&str>,
+        limit: u32,
+    ) -> Result<ObjectPage, StoreError> {
+        let objects = self.objects.borrow();
+        let mut page = ObjectPage::default();
+        for (key, (body, _, at)) in objects
+            .range::<str, _>((
+                cursor.map_or(std::ops::Bound::Unbounded, std::ops::Bound::Excluded),
+                std::ops::Bound::Unbounded,
+            ))
+            .filter(|(k, _)| k.starts_with(prefix))
+        {
+            if page.objects.len() == limit as usize {
+                page.cursor = page.objects.last().map(|o| o.key.clone());
+                break;
+            }
+            page.objects.push(ObjectInfo {
+                key: key.clone(),
+                size: body.len() as u64,
+                uploaded_ms: *at,
+            });
+        }
+        Ok(page)
+    }
+}
+
+impl Queue for TestPlatform {
+    async fn enqueue(&self, body: &str) -> Result<bool, StoreError> {
+        match self.queued.borrow_mut().as_mut() {
+            Some(q) if self.product.queue.is_some() => {
+                q.push((self.product.name, body.to_string()));
+                Ok(true)
+            }
+            _ => Ok(false),
+        }
     }
 }
 

@@ -56,6 +56,7 @@ pub static PRODUCT: Product = Product {
     observed: Some(Observed {
         tenants: "businesses",
     }),
+    queue: None,
 };
 
 /// The product's part of the API description, generated from its routes

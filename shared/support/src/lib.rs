@@ -41,6 +41,7 @@ pub static PRODUCT: Product = Product {
         sqlite_label: "support",
     }),
     observed: None,
+    queue: None,
 };
 
 /// The product's schema fragment for `/openapi.json`, generated from its

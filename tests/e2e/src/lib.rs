@@ -11,6 +11,7 @@ pub mod mock_quimbi;
 pub mod observability;
 pub mod owners;
 pub mod receptionist;
+pub mod sales;
 pub mod support;
 
 use edgedesk_core::signing::{Target, sign_call, sign_call_v1};

@@ -14,8 +14,8 @@ fn the_same_method_and_path_twice_is_refused() {
 
 /// The Spin components together serve what the Worker serves, each route
 /// exactly once: the catalogue, the description component, one component
-/// per copilot tool, one per support resource group and one per
-/// receptionist group.
+/// per copilot tool, one per support resource group, one per
+/// receptionist group and one per sales group.
 #[test]
 fn the_spin_components_split_the_worker_table() {
     let worker: Routes<TestPlatform> = edgedesk_app::routes();
@@ -30,12 +30,17 @@ fn the_spin_components_split_the_worker_table() {
         .into_iter()
         .flat_map(edgedesk_receptionist::routes::group::<TestPlatform>)
         .collect();
+    let sales: Vec<_> = edgedesk_sales::routes::GROUPS
+        .into_iter()
+        .flat_map(edgedesk_sales::routes::group::<TestPlatform>)
+        .collect();
     let mut spin: Vec<(&str, &str)> = catalogue
         .iter()
         .chain(description.iter())
         .chain(tools.iter())
         .chain(support.iter())
         .chain(receptionist.iter())
+        .chain(sales.iter())
         .map(|r| (r.info.method, r.info.path))
         .collect();
     let mut all: Vec<(&str, &str)> = worker

@@ -134,6 +134,21 @@ fn shared_cases_pass_on_workerd() {
         receptionist_sql.to_str().unwrap(),
     ]);
     run(receptionist, "loading the receptionist's demo business");
+    // The sales pipeline's API keys.
+    let sales_sql = root.join("target/e2e-sales-keys.sql");
+    std::fs::write(&sales_sql, edgedesk_e2e::sales::keys_sql()).unwrap();
+    let mut sales = wrangler(&root);
+    sales.args([
+        "d1",
+        "execute",
+        "edgedesk-sales",
+        "--local",
+        "--persist-to",
+        &state_arg,
+        "--file",
+        sales_sql.to_str().unwrap(),
+    ]);
+    run(sales, "loading the sales pipeline's keys");
 
     let llm = mock_llm::start();
     let quimbi = edgedesk_e2e::mock_quimbi::start();
@@ -144,9 +159,11 @@ fn shared_cases_pass_on_workerd() {
     let base = format!("http://127.0.0.1:{port}");
     let empty_env = root.join("target/e2e-empty.env");
     std::fs::write(&empty_env, "").unwrap();
+    let sales_hooks = edgedesk_e2e::sales::start_hooks();
     let receptionist_vars: Vec<String> = edgedesk_e2e::receptionist::vars(&base, &twilio, &google)
         .into_iter()
         .chain(edgedesk_e2e::observability::vars(&sentry))
+        .chain(edgedesk_e2e::sales::vars(&base, &sales_hooks))
         .flat_map(|(k, v)| ["--var".to_string(), format!("{k}:{v}")])
         .collect();
     // Its output is kept: the request logs are checked below.
@@ -269,6 +286,24 @@ fn shared_cases_pass_on_workerd() {
     edgedesk_e2e::owners::scenario(&http, &base, &count, &google);
     uptime_checks_pass(&base);
     dashboard_in_a_browser(&root, &base, &count);
+
+    // The sales pipeline: uploads through presigned URLs, processing on the
+    // Queue, the day's analysis once, the fallback from the Cron Trigger.
+    let sales_count = |sql: &str| d1_count(&state, "analysis_runs", sql);
+    let fire_cron = || {
+        let url = format!("{base}/cdn-cgi/handler/scheduled?cron=*+*+*+*+*");
+        let res = ureq::get(&url).timeout(Duration::from_secs(60)).call();
+        assert!(res.is_ok(), "the Cron Trigger did not fire: {res:?}");
+    };
+    edgedesk_e2e::sales::scenario(
+        &http,
+        &edgedesk_e2e::sales::Runtime {
+            name: "workerd",
+            count: &sales_count,
+            fallback: &fire_cron,
+        },
+        &sales_hooks,
+    );
 
     // The LLM path on the real runtime: outbound fetch, KV cache, fallback, time-out.
     mock_llm::check_llm_path(&http, "dev-secret", &llm);

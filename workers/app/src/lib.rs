@@ -23,7 +23,28 @@ pub fn routes<P: Platform>() -> Routes<P> {
         .documented(edgedesk_receptionist::OPENAPI)
         // Its public routes are rate limited and its requests counted.
         .observed();
+    #[cfg(feature = "sales")]
+    let app = app
+        .with(edgedesk_sales::routes::routes())
+        .documented(edgedesk_sales::OPENAPI);
     app
+}
+
+/// A message from one of the products' queues (Cloudflare Queues): the
+/// sales pipeline's processing and analysis, and its dead letters.
+pub async fn queued<S: edgedesk_kernel::router::Scope>(
+    scope: &S,
+    queue: &str,
+    body: &str,
+) -> edgedesk_kernel::platform::Delivery {
+    #[cfg(feature = "sales")]
+    if queue == edgedesk_sales::QUEUE || queue == edgedesk_sales::DEAD_LETTER_QUEUE {
+        let p = scope.scope(&edgedesk_sales::PRODUCT);
+        return edgedesk_sales::on_queue_message(&p, queue, body).await;
+    }
+    let _ = (scope, queue, body);
+    // A queue no product compiled in consumes: nothing will ever take it.
+    edgedesk_kernel::platform::Delivery::Ack
 }
 
 /// The scheduled work of the products compiled in (a Cron Trigger on
@@ -44,7 +65,14 @@ pub async fn scheduled<S: edgedesk_kernel::router::Scope>(scope: &S) {
         // the next one, while the old channel still runs.
         let _ = edgedesk_receptionist::upkeep::run(&p).await;
     }
-    #[cfg(not(any(feature = "support", feature = "receptionist")))]
+    #[cfg(feature = "sales")]
+    {
+        let p = scope.scope(&edgedesk_sales::PRODUCT);
+        // The day's fallback start, and failed runs resumed; the next tick
+        // tries again after a fault.
+        let _ = edgedesk_sales::analysis::scheduled(&p).await;
+    }
+    #[cfg(not(any(feature = "support", feature = "receptionist", feature = "sales")))]
     let _ = scope;
 }
 
@@ -78,5 +106,9 @@ pub fn description<P: Platform>() -> Routes<P> {
     let app = app
         .describing(edgedesk_receptionist::routes::infos())
         .documented(edgedesk_receptionist::OPENAPI);
+    #[cfg(feature = "sales")]
+    let app = app
+        .describing(edgedesk_sales::routes::infos())
+        .documented(edgedesk_sales::OPENAPI);
     app
 }

@@ -7,12 +7,14 @@
 mod buckets;
 mod platform;
 
-use edgedesk_kernel::platform::Config;
+use edgedesk_kernel::platform::{Config, Delivery};
 use edgedesk_kernel::{Routes, observe, timing};
 use platform::CloudflarePlatform;
 use std::sync::LazyLock;
+use worker::wasm_bindgen::JsValue;
 use worker::{
-    Context, Env, Request, Response, Result, ScheduleContext, ScheduledEvent, console_log, event,
+    Context, Env, MessageBatch, MessageExt, QueueRetryOptionsBuilder, Request, Response, Result,
+    ScheduleContext, ScheduledEvent, console_log, event,
 };
 
 /// The route table of the products compiled in, built once per isolate.
@@ -53,6 +55,28 @@ async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
     edgedesk_app::scheduled(&scope).await;
 }
 
+/// Queue consumers (`[[queues.consumers]]` in wrangler.toml): each message
+/// is acknowledged or retried on its own, with the delay its product
+/// chose. Nothing here fails the batch: a failed batch would redeliver
+/// messages already done.
+#[event(queue)]
+async fn queue(batch: MessageBatch<JsValue>, env: Env, _ctx: Context) -> Result<()> {
+    let scope = |product| CloudflarePlatform::new(env.clone(), product);
+    let queue = batch.queue();
+    for message in batch.raw_iter() {
+        let body = message.body().as_string().unwrap_or_default();
+        match edgedesk_app::queued(&scope, &queue, &body).await {
+            Delivery::Ack => message.ack(),
+            Delivery::Retry(seconds) => message.retry_with_options(
+                &QueueRetryOptionsBuilder::new()
+                    .with_delay_seconds(seconds)
+                    .build(),
+            ),
+        }
+    }
+    Ok(())
+}
+
 async fn to_kernel_request(req: &mut Request) -> edgedesk_kernel::Request {
     // The raw method: `worker::Method` reads any method it does not know
     // (QUERY, PROPFIND, ...) as GET.
@@ -66,15 +90,17 @@ async fn to_kernel_request(req: &mut Request) -> edgedesk_kernel::Request {
         .entries()
         .map(|(k, v)| (k.to_ascii_lowercase(), v))
         .collect();
-    // Bodies are read only where a route takes one, and never past the cap.
+    // Bodies are read only where a route takes one, and never past the cap
+    // of the route (64 KB but on presigned uploads).
     if matches!(method.as_str(), "POST" | "PUT" | "PATCH") {
+        let limit = APP.body_limit(&out);
         let declared = out.header("content-length").map(str::to_string);
         // A declared length within the cap is exactly what arrives (HTTP
         // framing holds the client to it): one read, not a stream of chunks.
         let within_cap = declared
             .as_deref()
             .and_then(|d| d.parse::<usize>().ok())
-            .is_some_and(|n| n <= edgedesk_kernel::MAX_BODY_BYTES);
+            .is_some_and(|n| n <= limit);
         if within_cap {
             out.body = req
                 .bytes()
@@ -85,7 +111,8 @@ async fn to_kernel_request(req: &mut Request) -> edgedesk_kernel::Request {
         out.body = match req.stream() {
             Ok(mut stream) => {
                 let body =
-                    edgedesk_kernel::read_body_limited(declared.as_deref(), &mut stream).await;
+                    edgedesk_kernel::read_body_within(declared.as_deref(), &mut stream, limit)
+                        .await;
                 if body == Err(edgedesk_kernel::BodyError::TooLarge) {
                     discard_rest(&mut stream).await;
                 }

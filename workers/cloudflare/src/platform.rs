@@ -76,6 +76,119 @@ impl BlobStore for CloudflarePlatform {
     }
 }
 
+/// Objects in R2 (`DATA`), the same bucket the copilot reads; each product
+/// keeps its objects under its own prefix.
+impl ObjectStore for CloudflarePlatform {
+    async fn read_object(&self, key: &str, limit: usize) -> Result<Option<Vec<u8>>, StoreError> {
+        let bucket = self.bucket()?;
+        let Some(object) = bucket
+            .get(key)
+            .execute()
+            .await
+            .map_err(|e| fault("R2 get", e))?
+        else {
+            return Ok(None);
+        };
+        if object.size() as usize > limit {
+            return Err(StoreError::too_large(key, limit));
+        }
+        match object.body() {
+            Some(body) => Ok(Some(body.bytes().await.map_err(|e| fault("R2 read", e))?)),
+            None => Ok(Some(Vec::new())),
+        }
+    }
+
+    /// One copy into the JavaScript heap, then R2's `put` with a known
+    /// length: the binding's own `Data::Bytes` would first copy the body
+    /// within wasm memory, which a 50 MB upload cannot afford.
+    async fn write_object(
+        &self,
+        key: &str,
+        body: &[u8],
+        content_type: &str,
+    ) -> Result<(), StoreError> {
+        use worker::js_sys::{Function, Object, Promise, Reflect, Uint8Array};
+        use worker::wasm_bindgen::JsCast;
+        let bucket = self.bucket()?;
+        let target: &JsValue = bucket.as_ref();
+        let bytes = Uint8Array::new_with_length(body.len() as u32);
+        bytes.copy_from(body);
+        let metadata = Object::new();
+        let options = Object::new();
+        let set = |o: &Object, k: &str, v: &JsValue| Reflect::set(o, &JsValue::from_str(k), v);
+        set(&metadata, "contentType", &JsValue::from_str(content_type))
+            .and_then(|_| set(&options, "httpMetadata", &metadata))
+            .map_err(|_| fault("R2 put", "options"))?;
+        let put: Function = Reflect::get(target, &JsValue::from_str("put"))
+            .map_err(|_| fault("R2 put", "no put"))?
+            .dyn_into()
+            .map_err(|_| fault("R2 put", "put is not a function"))?;
+        let promise: Promise = put
+            .call3(target, &JsValue::from_str(key), &bytes, &options)
+            .map_err(|e| fault("R2 put", format!("{e:?}")))?
+            .dyn_into()
+            .map_err(|_| fault("R2 put", "not a promise"))?;
+        worker::wasm_bindgen_futures::JsFuture::from(promise)
+            .await
+            .map_err(|e| fault("R2 put", format!("{e:?}")))?;
+        Ok(())
+    }
+
+    async fn list_objects(
+        &self,
+        prefix: &str,
+        cursor: Option<&str>,
+        limit: u32,
+    ) -> Result<ObjectPage, StoreError> {
+        let bucket = self.bucket()?;
+        let mut list = bucket.list().prefix(prefix).limit(limit);
+        if let Some(c) = cursor {
+            list = list.cursor(c);
+        }
+        let page = list.execute().await.map_err(|e| fault("R2 list", e))?;
+        Ok(ObjectPage {
+            objects: page
+                .objects()
+                .iter()
+                .map(|o| ObjectInfo {
+                    key: o.key(),
+                    size: o.size(),
+                    uploaded_ms: o.uploaded().as_millis() as i64,
+                })
+                .collect(),
+            cursor: if page.truncated() {
+                page.cursor()
+            } else {
+                None
+            },
+        })
+    }
+}
+
+/// The product's Cloudflare Queue ([`Product::queue`]), consumed by the
+/// same Worker (`#[event(queue)]`).
+impl Queue for CloudflarePlatform {
+    async fn enqueue(&self, body: &str) -> Result<bool, StoreError> {
+        let Some(binding) = self.product.queue else {
+            return Ok(false);
+        };
+        let queue = self.env.queue(binding).map_err(|e| fault(binding, e))?;
+        queue
+            .send(body.to_string())
+            .await
+            .map_err(|e| fault("queue send", e))?;
+        Ok(true)
+    }
+}
+
+impl CloudflarePlatform {
+    fn bucket(&self) -> Result<worker::Bucket, StoreError> {
+        self.env
+            .bucket("DATA")
+            .map_err(|e| fault("R2 binding DATA", e))
+    }
+}
+
 impl KeyValue for CloudflarePlatform {
     async fn kv_get(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
         let kv = self

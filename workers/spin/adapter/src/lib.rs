@@ -53,7 +53,7 @@ pub async fn serve_routes(
     routes: &Routes<SpinPlatform>,
     req: Request,
 ) -> Result<Response, ErrorCode> {
-    let request = wasi_http::read_request(req).await;
+    let request = wasi_http::read_request(req, |r| routes.body_limit(r)).await;
     let (response, report) = edgedesk_kernel::serve(routes, &SpinPlatform::new, request).await;
     println!("{}", edgedesk_kernel::observe::log_line(&report));
     routes
@@ -65,7 +65,7 @@ pub async fn serve_routes(
 /// A component serving one route; any other path is 404, any other method
 /// 405. Logged like a table's.
 pub async fn serve_route(route: Route<SpinPlatform>, req: Request) -> Result<Response, ErrorCode> {
-    let request = wasi_http::read_request(req).await;
+    let request = wasi_http::read_request(req, |r| route.info.body_limit(r)).await;
     let (response, report) = edgedesk_kernel::serve_one(&route, &SpinPlatform::new, request).await;
     println!("{}", edgedesk_kernel::observe::log_line(&report));
     wasi_http::write_response(response)

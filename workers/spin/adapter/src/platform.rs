@@ -88,6 +88,95 @@ impl BlobStore for SpinPlatform {
     }
 }
 
+/// Objects in the product database's `documents` table (Spin has no
+/// object store): a write replaces the row in one statement, so readers
+/// see the old object or the new one.
+impl ObjectStore for SpinPlatform {
+    async fn read_object(&self, key: &str, limit: usize) -> Result<Option<Vec<u8>>, StoreError> {
+        let db = self.db().await?;
+        // The size is checked in SQL, so an oversized row never crosses
+        // into the component.
+        let rows = Self::run(
+            &db,
+            "SELECT CASE WHEN length(CAST(body AS BLOB)) <= ?2 THEN CAST(body AS BLOB) END \
+             FROM documents WHERE key = ?1",
+            &[key.into(), (limit as i64).into()],
+        )
+        .await?;
+        let Some(row) = rows.first() else {
+            return Ok(None);
+        };
+        match row.values.first() {
+            Some(Value::Blob(b)) => Ok(Some(b.clone())),
+            Some(Value::Text(t)) => Ok(Some(t.clone().into_bytes())),
+            _ => Err(StoreError::too_large(key, limit)),
+        }
+    }
+
+    async fn write_object(
+        &self,
+        key: &str,
+        body: &[u8],
+        content_type: &str,
+    ) -> Result<(), StoreError> {
+        let db = self.db().await?;
+        db.execute(
+            "INSERT INTO documents (key, body, content_type, uploaded_at) VALUES (?1, ?2, ?3, ?4) \
+             ON CONFLICT (key) DO UPDATE SET body = excluded.body, \
+             content_type = excluded.content_type, uploaded_at = excluded.uploaded_at",
+            [
+                Value::Text(key.to_string()),
+                Value::Blob(body.to_vec()),
+                Value::Text(content_type.to_string()),
+                Value::Integer(self.now_ms()),
+            ],
+        )
+        .await
+        .map_err(|e| fault("sqlite write object", e))?
+        .collect()
+        .await
+        .map_err(|e| fault("sqlite write object", e))?;
+        Ok(())
+    }
+
+    async fn list_objects(
+        &self,
+        prefix: &str,
+        cursor: Option<&str>,
+        limit: u32,
+    ) -> Result<ObjectPage, StoreError> {
+        let db = self.db().await?;
+        let rows = Self::run(
+            &db,
+            "SELECT key, length(CAST(body AS BLOB)), uploaded_at FROM documents \
+             WHERE substr(key, 1, length(?1)) = ?1 AND (?2 IS NULL OR key > ?2) \
+             ORDER BY key LIMIT ?3",
+            &[prefix.into(), cursor.into(), (i64::from(limit) + 1).into()],
+        )
+        .await?;
+        let mut objects: Vec<ObjectInfo> = rows
+            .iter()
+            .map(|r| {
+                let v: Vec<SqlValue> = r.values.iter().map(from_value).collect();
+                ObjectInfo {
+                    key: v[0].as_str().unwrap_or_default().to_string(),
+                    size: v[1].as_i64().unwrap_or(0) as u64,
+                    uploaded_ms: v[2].as_i64().unwrap_or(0),
+                }
+            })
+            .collect();
+        let more = objects.len() > limit as usize;
+        objects.truncate(limit as usize);
+        let cursor = more
+            .then(|| objects.last().map(|o| o.key.clone()))
+            .flatten();
+        Ok(ObjectPage { objects, cursor })
+    }
+}
+
+/// Spin has no durable queue: work runs in the request that asks for it.
+impl Queue for SpinPlatform {}
+
 impl KeyValue for SpinPlatform {
     async fn kv_get(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
         let store = Store::open_default()

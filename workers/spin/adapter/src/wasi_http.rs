@@ -56,8 +56,9 @@ fn chunks(body: StreamReader<u8>) -> impl futures::Stream<Item = Result<Vec<u8>,
 }
 
 /// The service's view of an incoming request; the body is read (within
-/// the service's bound) only for methods that carry one.
-pub async fn read_request(req: types::Request) -> Request {
+/// the bound `limit` sets for the request's route) only for methods that
+/// carry one.
+pub async fn read_request(req: types::Request, limit: impl Fn(&Request) -> usize) -> Request {
     let method = method_name(&req.get_method()).to_string();
     let target = req.get_path_with_query().unwrap_or_default();
     let mut out = Request::new(&method, &target);
@@ -77,7 +78,9 @@ pub async fn read_request(req: types::Request) -> Request {
         // Dropping `_done` unread tells the host the body was handled.
         let (_done, done_rx) = wit_future::new(|| Ok(()));
         let (body, _trailers) = types::Request::consume_body(req, done_rx);
-        out.body = edgedesk_kernel::read_body_limited(declared.as_deref(), chunks(body)).await;
+        let limit = limit(&out);
+        out.body =
+            edgedesk_kernel::read_body_within(declared.as_deref(), chunks(body), limit).await;
     }
     out
 }
