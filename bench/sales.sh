@@ -17,7 +17,8 @@ mkdir -p "$OUT"
 rm -f "$OUT/sales.jsonl"
 scripts/ensure-python-tools.sh
 make --no-print-directory build
-cargo build --quiet --release -p edgedesk-cli -p edgedesk-sales --example validate_throughput
+cargo build --quiet --release -p edgedesk-cli
+cargo build --quiet --release -p edgedesk-sales --example validate_throughput
 CLI=target/release/edgedesk-cli
 END=2026-10-31
 

@@ -19,8 +19,9 @@ if [ ! -f "$loaded" ]; then
   echo "Loading the sales sample through the upload path (first start only)..."
   python3 scripts/sales-sample.py --out target/sales-sample --stores 10 --days 35
   cargo run -q -p edgedesk-cli -- sales --key dev-admin-key load target/sales-sample --with-broken >/dev/null
-  # The last day has a refused file, so not every store reported: run its
-  # analysis now with the stores that did, as the 23:00 fallback would.
+  # On the last day one store's file was refused, so that day waits: run
+  # its analysis now with the stores that did report, as the 23:00
+  # fallback would.
   last=$(ls target/sales-sample/uploads | sort | tail -n 1)
   cargo run -q -p edgedesk-cli -- sales --key dev-admin-key run "$last" >/dev/null
   touch "$loaded"

@@ -32,13 +32,16 @@ pub enum SalesCommand {
     Keys(KeysCommand),
     /// Add the stores of a stores.json (as the sample generator writes it).
     Stores { file: PathBuf },
-    /// Upload store days: each file through its own upload URL.
+    /// Upload store days, each file through its own upload URL; prints
+    /// each one's outcome once processed.
     Upload { files: Vec<PathBuf> },
     /// Load a sample directory (stores.json, uploads/{date}/{store}.json),
-    /// oldest day first, through the real upload path.
+    /// oldest day first, through the real upload path; with
+    /// `--with-broken`, each broken file in place of its store's day.
     Load {
         dir: PathBuf,
-        /// Also upload the directory's broken files (broken/...).
+        /// Upload the directory's broken files (broken/...) in place of the
+        /// valid files of the same store and day.
         #[arg(long)]
         with_broken: bool,
     },
@@ -272,7 +275,18 @@ pub fn run(base: &str, args: &SalesArgs) -> ExitCode {
             }
             let mut files = sample_files(dir, "uploads");
             if *with_broken {
-                files.extend(sample_files(dir, "broken"));
+                // A broken file stands in for its store's day: that day
+                // then waits for the store (or its fallback).
+                let broken = sample_files(dir, "broken");
+                let day_of = |p: &PathBuf| {
+                    p.iter()
+                        .rev()
+                        .take(2)
+                        .map(|c| c.to_owned())
+                        .collect::<Vec<_>>()
+                };
+                files.retain(|f| !broken.iter().any(|b| day_of(b) == day_of(f)));
+                files.extend(broken);
             }
             upload_all(base, &args.key, &files)
         }
@@ -323,22 +337,55 @@ pub fn run(base: &str, args: &SalesArgs) -> ExitCode {
 
 fn upload_all(base: &str, key: &str, files: &[PathBuf]) -> ExitCode {
     let mut failed = 0;
+    let mut sent = Vec::new();
     for file in files {
         match upload_file(base, key, file) {
-            Ok(status) => println!(
-                "{:<50} {} {}",
-                file.display(),
-                status["status"].as_str().unwrap_or("?"),
-                status["error_count"]
-                    .as_i64()
-                    .filter(|n| *n > 0)
-                    .map_or(String::new(), |n| format!("({n} errors)"))
-            ),
+            Ok(status) => sent.push((file, status)),
             Err(e) => {
                 failed += 1;
                 eprintln!("{e}");
             }
         }
+    }
+    // Processing may be queued: report each upload once it has settled.
+    let api = Api::new(base, key);
+    for (file, answered) in sent {
+        let (date, store) = (answered["date"].as_str(), answered["store_id"].as_str());
+        let (date, store) = (date.unwrap_or_default(), store.unwrap_or_default());
+        let version = answered["version"].as_i64().unwrap_or(0);
+        let started = std::time::Instant::now();
+        let status = loop {
+            match api.send("GET", &format!("/api/sales/uploads/{date}/{store}"), None) {
+                Ok((200, v)) => {
+                    let d = &v["data"];
+                    let settled = matches!(d["status"].as_str(), Some("processed" | "failed"));
+                    // A later upload of the same day settles this one too.
+                    if settled && d["version"].as_i64() >= Some(version) {
+                        break d.clone();
+                    }
+                }
+                // An uploader key may not read outcomes: the upload's own
+                // answer is all it gets.
+                Ok((403, _)) => break answered.clone(),
+                Ok((status, v)) => break json!({"status": format!("HTTP {status}: {v}")}),
+                Err(e) => break json!({"status": e}),
+            }
+            if started.elapsed() > Duration::from_secs(120) {
+                break json!({"status": "still processing after 120 s"});
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        };
+        let errors = status["error_count"].as_i64().filter(|n| *n > 0);
+        let known = matches!(status["status"].as_str(), Some("processed" | "queued"));
+        if !known && errors.is_none() {
+            failed += 1;
+        }
+        println!(
+            "{:<50} {} {}",
+            file.display(),
+            status["status"].as_str().unwrap_or("?"),
+            errors.map_or(String::new(), |n| format!("({n} errors)"))
+        );
     }
     if failed == 0 {
         ExitCode::SUCCESS

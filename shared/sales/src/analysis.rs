@@ -130,6 +130,22 @@ pub async fn execute<P: Platform>(p: &P, date: &str) -> Result<(), ApiError> {
     if taken == 0 {
         return Ok(());
     }
+    // Until the first step has run, the stores the run covers are the ones
+    // in at that moment: one that reported since the run was created is
+    // in it, and not named missing.
+    db::execute(
+        p,
+        "UPDATE analysis_runs SET \
+         reported_stores = (SELECT json_group_array(store_id) FROM (SELECT store_id \
+          FROM store_metrics WHERE date = ?1 ORDER BY store_id)), \
+         missing_stores = (SELECT json_group_array(store_id) FROM (SELECT s.store_id FROM stores s \
+          WHERE s.active = 1 AND NOT EXISTS (SELECT 1 FROM store_metrics m \
+          WHERE m.date = ?1 AND m.store_id = s.store_id) ORDER BY s.store_id)) \
+         WHERE date = ?1 AND NOT EXISTS (SELECT 1 FROM analysis_steps \
+          WHERE date = ?1 AND step = 'company' AND status = 'completed')",
+        &[date.into()],
+    )
+    .await?;
     for step in STEPS {
         let done = db::one(
             p,
@@ -221,8 +237,7 @@ async fn input<P: Platform, T: for<'de> Deserialize<'de>>(
 
 async fn run_step<P: Platform>(p: &P, date: &str, step: &str) -> Result<Value, ApiError> {
     let day = parse_date(date).ok_or_else(|| ApiError::invalid("bad date"))?;
-    let to_value = |v: Result<_, ApiError>| v.map(|x: Value| x);
-    to_value(match step {
+    match step {
         "company" => findings::company(p, day).await.map(|c| json!(c)),
         "products" => findings::products(p, day).await.map(|c| json!(c)),
         "anomalies" => findings::anomalies(p, day).await.map(|c| json!(c)),
@@ -240,12 +255,13 @@ async fn run_step<P: Platform>(p: &P, date: &str, step: &str) -> Result<Value, A
             let products: Products = input(p, date, "products").await?;
             let anomalies: Anomalies = input(p, date, "anomalies").await?;
             let trends: Trends = input(p, date, "trends").await?;
-            Ok(json!({"insights": findings::insights(&company, &products, &anomalies, &trends)}))
+            let insights = findings::insights(&company, &products, &anomalies, &trends);
+            Ok(json!({ "insights": insights }))
         }
         "report" => report::deliver(p, date).await,
         "export" => report::export(p, date).await,
         _ => Err(ApiError::invalid(format!("no step {step}"))),
-    })
+    }
 }
 
 /// Trends over the 28 days ending on the day: the company's revenue,

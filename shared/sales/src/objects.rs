@@ -374,15 +374,7 @@ pub async fn list<P: Platform>(p: &P, req: &Request) -> Result<Value, ApiError> 
     if date.as_deref().is_some_and(|d| parse_date(d).is_none()) {
         return Err(ApiError::unprocessable("date must be YYYY-MM-DD"));
     }
-    let store_id = q.text("store_id", 64)?;
-    if store_id
-        .as_deref()
-        .is_some_and(|s| !crate::stores::valid_id(s))
-    {
-        return Err(ApiError::unprocessable(
-            "store_id must be 1-64 letters, digits, '-' or '_'",
-        ));
-    }
+    let store_id = crate::stores::id_param(q.text("store_id", 64)?)?;
     let limit = q.int("limit", 1, 200)?.unwrap_or(50);
     let cursor = q.text("cursor", 200)?;
     let rows = db::query(

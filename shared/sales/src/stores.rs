@@ -29,6 +29,16 @@ pub fn valid_id(id: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
+/// A `store_id` query parameter, if given, checked.
+pub fn id_param(id: Option<String>) -> Result<Option<String>, ApiError> {
+    match id {
+        Some(id) if !valid_id(&id) => Err(ApiError::unprocessable(
+            "store_id must be 1-64 letters, digits, '-' or '_'",
+        )),
+        id => Ok(id),
+    }
+}
+
 fn timezone(input: &Input) -> Result<Option<String>, ApiError> {
     match input.text("timezone", 64)? {
         Some(tz) if zone::iana_rule(&tz).is_some() => Ok(Some(tz)),

@@ -129,16 +129,7 @@ pub async fn query<P: Platform>(p: &P, req: &Request) -> Result<Value, ApiError>
             "to must not be before from, and the range at most 366 days",
         ));
     }
-    let store_id = q.text("store_id", 64)?;
-    if store_id
-        .as_deref()
-        .is_some_and(|s| !crate::stores::valid_id(s))
-    {
-        return Err(ApiError::unprocessable(
-            "store_id must be 1-64 letters, digits, '-' or '_'",
-        ));
-    }
-    let store = store_id;
+    let store = crate::stores::id_param(q.text("store_id", 64)?)?;
     let days = series(p, metric, &from, &to, store.as_deref()).await?;
     let values: Vec<f64> = days.iter().map(|(_, v)| *v).collect();
     let ma = stats::moving_average(&values, 7);

@@ -151,16 +151,7 @@ pub async fn metrics<P: Platform>(p: &P, req: &Request) -> Result<Value, ApiErro
             "from and to may span at most {MAX_RANGE_DAYS} days"
         )));
     }
-    let store_id = q.text("store_id", 64)?;
-    if store_id
-        .as_deref()
-        .is_some_and(|s| !crate::stores::valid_id(s))
-    {
-        return Err(ApiError::unprocessable(
-            "store_id must be 1-64 letters, digits, '-' or '_'",
-        ));
-    }
-    let store = store_id;
+    let store = crate::stores::id_param(q.text("store_id", 64)?)?;
     let rows = db::query(
         p,
         &format!(
