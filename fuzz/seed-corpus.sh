@@ -22,7 +22,8 @@ for n, c in enumerate(cases):
 PY
 # A small chain's files (and its broken one) for the sales upload check.
 mkdir -p corpus/sales_uploads
-python3 ../scripts/sales-sample.py --out ../target/fuzz-sales-sample --stores 1 --days 3 --end 2026-11-02 >/dev/null
+python3 ../scripts/sales-sample.py --out ../target/fuzz-sales-sample --stores 3 --days 3 --end 2026-11-02 >/dev/null
 for f in ../target/fuzz-sales-sample/uploads/*/*.json ../target/fuzz-sales-sample/broken/*/*.json; do
-  cp "$f" "corpus/sales_uploads/$(basename "$(dirname "$f")")-$(basename "$f")"
+  area=$(basename "$(dirname "$(dirname "$f")")")
+  cp "$f" "corpus/sales_uploads/$area-$(basename "$(dirname "$f")")-$(basename "$f")"
 done

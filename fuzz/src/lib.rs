@@ -90,14 +90,6 @@ impl ObjectStore for FuzzPlatform {
         self.blobs.borrow_mut().insert(key.into(), body.to_vec());
         Ok(())
     }
-    async fn list_objects(
-        &self,
-        _: &str,
-        _: Option<&str>,
-        _: u32,
-    ) -> Result<ObjectPage, StoreError> {
-        Ok(ObjectPage::default())
-    }
 }
 
 impl Queue for FuzzPlatform {}

@@ -130,23 +130,7 @@ pub trait BlobStore {
     }
 }
 
-/// An object as a listing shows it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ObjectInfo {
-    pub key: String,
-    pub size: u64,
-    /// Unix milliseconds of its last write.
-    pub uploaded_ms: i64,
-}
-
-/// One page of a listing, in key order, and where the next starts.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct ObjectPage {
-    pub objects: Vec<ObjectInfo>,
-    pub cursor: Option<String>,
-}
-
-/// Objects a product writes and lists itself (R2 on Cloudflare; a table of
+/// Objects a product writes and reads itself (R2 on Cloudflare; a table of
 /// the product's database on Spin), up to
 /// [`crate::presigned::MAX_UPLOAD_BYTES`] each.
 pub trait ObjectStore {
@@ -163,15 +147,6 @@ pub trait ObjectStore {
         body: &[u8],
         content_type: &str,
     ) -> Result<(), StoreError>;
-
-    /// Objects whose keys start with `prefix`, after `cursor`, at most
-    /// `limit` of them.
-    async fn list_objects(
-        &self,
-        prefix: &str,
-        cursor: Option<&str>,
-        limit: u32,
-    ) -> Result<ObjectPage, StoreError>;
 }
 
 /// What a queue consumer tells the queue about one message.

@@ -267,34 +267,6 @@ impl ObjectStore for TestPlatform {
             .insert(key.into(), (body.to_vec(), content_type.into(), at));
         Ok(())
     }
-
-    async fn list_objects(
-        &self,
-        prefix: &str,
-        cursor: Option<&str>,
-        limit: u32,
-    ) -> Result<ObjectPage, StoreError> {
-        let objects = self.objects.borrow();
-        let mut page = ObjectPage::default();
-        for (key, (body, _, at)) in objects
-            .range::<str, _>((
-                cursor.map_or(std::ops::Bound::Unbounded, std::ops::Bound::Excluded),
-                std::ops::Bound::Unbounded,
-            ))
-            .filter(|(k, _)| k.starts_with(prefix))
-        {
-            if page.objects.len() == limit as usize {
-                page.cursor = page.objects.last().map(|o| o.key.clone());
-                break;
-            }
-            page.objects.push(ObjectInfo {
-                key: key.clone(),
-                size: body.len() as u64,
-                uploaded_ms: *at,
-            });
-        }
-        Ok(page)
-    }
 }
 
 impl Queue for TestPlatform {

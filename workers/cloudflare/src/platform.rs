@@ -133,36 +133,6 @@ impl ObjectStore for CloudflarePlatform {
             .map_err(|e| fault("R2 put", format!("{e:?}")))?;
         Ok(())
     }
-
-    async fn list_objects(
-        &self,
-        prefix: &str,
-        cursor: Option<&str>,
-        limit: u32,
-    ) -> Result<ObjectPage, StoreError> {
-        let bucket = self.bucket()?;
-        let mut list = bucket.list().prefix(prefix).limit(limit);
-        if let Some(c) = cursor {
-            list = list.cursor(c);
-        }
-        let page = list.execute().await.map_err(|e| fault("R2 list", e))?;
-        Ok(ObjectPage {
-            objects: page
-                .objects()
-                .iter()
-                .map(|o| ObjectInfo {
-                    key: o.key(),
-                    size: o.size(),
-                    uploaded_ms: o.uploaded().as_millis() as i64,
-                })
-                .collect(),
-            cursor: if page.truncated() {
-                page.cursor()
-            } else {
-                None
-            },
-        })
-    }
 }
 
 /// The product's Cloudflare Queue ([`Product::queue`]), consumed by the

@@ -138,40 +138,6 @@ impl ObjectStore for SpinPlatform {
         .map_err(|e| fault("sqlite write object", e))?;
         Ok(())
     }
-
-    async fn list_objects(
-        &self,
-        prefix: &str,
-        cursor: Option<&str>,
-        limit: u32,
-    ) -> Result<ObjectPage, StoreError> {
-        let db = self.db().await?;
-        let rows = Self::run(
-            &db,
-            "SELECT key, length(CAST(body AS BLOB)), uploaded_at FROM documents \
-             WHERE substr(key, 1, length(?1)) = ?1 AND (?2 IS NULL OR key > ?2) \
-             ORDER BY key LIMIT ?3",
-            &[prefix.into(), cursor.into(), (i64::from(limit) + 1).into()],
-        )
-        .await?;
-        let mut objects: Vec<ObjectInfo> = rows
-            .iter()
-            .map(|r| {
-                let v: Vec<SqlValue> = r.values.iter().map(from_value).collect();
-                ObjectInfo {
-                    key: v[0].as_str().unwrap_or_default().to_string(),
-                    size: v[1].as_i64().unwrap_or(0) as u64,
-                    uploaded_ms: v[2].as_i64().unwrap_or(0),
-                }
-            })
-            .collect();
-        let more = objects.len() > limit as usize;
-        objects.truncate(limit as usize);
-        let cursor = more
-            .then(|| objects.last().map(|o| o.key.clone()))
-            .flatten();
-        Ok(ObjectPage { objects, cursor })
-    }
 }
 
 /// Spin has no durable queue: work runs in the request that asks for it.
