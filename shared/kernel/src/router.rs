@@ -97,6 +97,38 @@ pub enum Auth {
     Presigned,
 }
 
+impl Product {
+    /// One of this product's routes, as its table lists it.
+    pub fn route(
+        &'static self,
+        method: &'static str,
+        path: &'static str,
+        auth: Auth,
+        id: &'static str,
+        summary: &'static str,
+        description: &'static str,
+    ) -> RouteInfo {
+        RouteInfo {
+            method,
+            path,
+            auth,
+            product: self,
+            operation: Operation {
+                id,
+                summary,
+                description,
+            },
+        }
+    }
+}
+
+/// What a product's group table answers for an operation that is not in
+/// that group: `grouped` never asks, and each product's test checks that
+/// every operation has its group's own handler.
+pub fn unrouted<P: Platform>(c: Call<'_, P>) -> Reply<'_> {
+    Box::pin(async move { no_endpoint(c.req) })
+}
+
 impl RouteInfo {
     /// The largest body an adapter reads for `req` on this route.
     pub fn body_limit(&self, req: &Request) -> usize {

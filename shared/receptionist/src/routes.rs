@@ -12,7 +12,7 @@ use crate::owners::{self, Principal};
 use crate::{admin, chat, dashboard, feedback, google, ops, speech, twilio, widget};
 use edgedesk_core::envelope::ApiError;
 use edgedesk_kernel::router::{Handler, bearer_refusal};
-use edgedesk_kernel::{Auth, Call, Operation, Platform, Reply, Response, Route, RouteInfo};
+use edgedesk_kernel::{Auth, Call, Platform, Reply, Response, Route, RouteInfo};
 use serde_json::Value;
 use std::future::Future;
 use std::pin::Pin;
@@ -300,27 +300,6 @@ fn owner_handler<P: Platform>(id: &str) -> Handler<P> {
     }
 }
 
-fn info(
-    method: &'static str,
-    path: &'static str,
-    auth: Auth,
-    id: &'static str,
-    summary: &'static str,
-    description: &'static str,
-) -> RouteInfo {
-    RouteInfo {
-        method,
-        path,
-        auth,
-        product: &PRODUCT,
-        operation: Operation {
-            id,
-            summary,
-            description,
-        },
-    }
-}
-
 /// A Twilio webhook under each prefix: the first is the canonical one; the
 /// others' operation ids carry a suffix after `__`.
 #[allow(clippy::type_complexity)]
@@ -383,11 +362,11 @@ pub fn infos() -> Vec<RouteInfo> {
     let mut out = Vec::new();
     for (_, paths, summary, description) in TWILIO_HOOKS {
         for (path, id) in paths {
-            out.push(info("POST", path, Public, id, summary, description));
+            out.push(PRODUCT.route("POST", path, Public, id, summary, description));
         }
     }
     out.extend([
-        info(
+        PRODUCT.route(
             "POST",
             "/v1/widget/session",
             Public,
@@ -395,7 +374,7 @@ pub fn infos() -> Vec<RouteInfo> {
             "Start a chat",
             "For the public widget: the business is named by X-Business-ID or its widget token (X-Widget-Token, or widget_token in the body). Answers 201 with the session id and the assistant's greeting.",
         ),
-        info(
+        PRODUCT.route(
             "POST",
             "/v1/widget/message",
             Public,
@@ -403,7 +382,7 @@ pub fn infos() -> Vec<RouteInfo> {
             "Chat",
             "The customer's next message in a widget session: the assistant's reply with quick replies. A message_id makes the turn act once: the same message sent again gets the same answer.",
         ),
-        info(
+        PRODUCT.route(
             "GET",
             "/v1/widget/widget.js",
             Public,
@@ -411,7 +390,7 @@ pub fn infos() -> Vec<RouteInfo> {
             "The chat widget",
             "The embeddable widget: <script src=\".../v1/widget/widget.js\" data-business=\"demo-salon\"></script>. No third-party code.",
         ),
-        info(
+        PRODUCT.route(
             "GET",
             "/v1/widget/demo",
             Public,
@@ -419,7 +398,7 @@ pub fn infos() -> Vec<RouteInfo> {
             "The widget's demo page",
             "A page with the widget for ?business=<id> (default demo-salon).",
         ),
-        info(
+        PRODUCT.route(
             "POST",
             "/v1/chat/message",
             Signed,
@@ -427,7 +406,7 @@ pub fn infos() -> Vec<RouteInfo> {
             "Chat for a signed client",
             "As the widget, for a server that signs its calls and may name the customer (phone, name). Omit session_id to start a conversation.",
         ),
-        info(
+        PRODUCT.route(
             "POST",
             "/v1/voice/turn",
             Signed,
@@ -435,7 +414,7 @@ pub fn infos() -> Vec<RouteInfo> {
             "A voice turn, for any telephony",
             "Text (or base64 audio for the speech-to-text provider) in; the reply as text and SSML (and audio when the text-to-speech provider makes it) out, with whether to hang up or transfer. The first turn of a call_id greets.",
         ),
-        info(
+        PRODUCT.route(
             "POST",
             "/v1/calendar/google/watch",
             Signed,
@@ -443,7 +422,7 @@ pub fn infos() -> Vec<RouteInfo> {
             "Watch a business's Google Calendar",
             "Creates or renews the push channel (events.watch) with an access token from the business's refresh token, after a full sync when there is no sync token yet. Answers the channel, never its token. 503 naming the setting when Google is not configured.",
         ),
-        info(
+        PRODUCT.route(
             "POST",
             "/v1/calendar/google/push",
             Public,
@@ -451,7 +430,7 @@ pub fn infos() -> Vec<RouteInfo> {
             "Google Calendar push notification",
             "The business is found by X-Goog-Channel-ID (404 if unknown) and checked with X-Goog-Channel-Token (403 if wrong). X-Goog-Resource-State sync is acknowledged; exists and not_exists pull the changes since the stored sync token (410: a full resync) and apply them to appointments and busy times. A message number not newer than the last handled is ignored.",
         ),
-        info(
+        PRODUCT.route(
             "POST",
             "/v1/calendar/google/webhook",
             Public,
@@ -459,7 +438,7 @@ pub fn infos() -> Vec<RouteInfo> {
             "Calendar relay",
             "The older relay: {business_id, event_id, start, end, time_zone?, status?} with Authorization: Bearer GOOGLE_WEBHOOK_SECRET moves or cancels the appointment written as that event. Times without an offset are read in time_zone, else the business's zone.",
         ),
-        info(
+        PRODUCT.route(
             "GET",
             "/metrics",
             Auth::Operator,
@@ -467,7 +446,7 @@ pub fn infos() -> Vec<RouteInfo> {
             "Metrics",
             "Counters across every instance and location (they are kept in the receptionist's database): rate_limit_blocks_total, rate_limit_blocks_by_route, rate_limit_blocks_by_route_business, requests and latency histograms (cumulative, in milliseconds) by route group and status class. Operator token.",
         ),
-        info(
+        PRODUCT.route(
             "GET",
             "/metrics/prometheus",
             Auth::Operator,
@@ -485,7 +464,7 @@ fn owner_infos() -> Vec<RouteInfo> {
     use Auth::{Bearer, Public};
     const OWNER: &str = "Bearer token of a signed-in owner (POST /v1/auth/login); only the owner's own business is read or changed.";
     vec![
-        info(
+        PRODUCT.route(
             "POST",
             "/v1/auth/register",
             Public,
@@ -493,7 +472,7 @@ fn owner_infos() -> Vec<RouteInfo> {
             "Register as a business's owner",
             "Takes an invitation the operator made for one business (POST /v1/admin/businesses/{business_id}/invitations): single use, 7 days, optionally for one email. There is no other way to join a business that exists. Answers 201 with a session, as a login does. 403 for an invitation unknown, used, expired or for another email; 409 for an email that has an account.",
         ),
-        info(
+        PRODUCT.route(
             "POST",
             "/v1/auth/login",
             Public,
@@ -501,7 +480,7 @@ fn owner_infos() -> Vec<RouteInfo> {
             "Sign in as an owner",
             "Email and password (argon2id). Five failed logins for one email within 15 minutes are answered 429 with Retry-After until the window passes; an unknown email costs the same as a wrong password. The token (HS256, SECRET_KEY, 24 hours) works until it expires or its holder logs out.",
         ),
-        info(
+        PRODUCT.route(
             "POST",
             "/v1/auth/logout",
             Bearer,
@@ -509,7 +488,7 @@ fn owner_infos() -> Vec<RouteInfo> {
             "Sign out",
             "The token is refused from now on.",
         ),
-        info(
+        PRODUCT.route(
             "GET",
             "/v1/auth/me",
             Bearer,
@@ -517,7 +496,7 @@ fn owner_infos() -> Vec<RouteInfo> {
             "The signed-in owner",
             OWNER,
         ),
-        info(
+        PRODUCT.route(
             "POST",
             "/v1/public/signup",
             Public,
@@ -525,7 +504,7 @@ fn owner_infos() -> Vec<RouteInfo> {
             "Sign up a new business",
             "Only when ALLOW_SELF_SIGNUP=true (otherwise 404): creates a new business, with an id made from its name and a random suffix (never an existing business), and its first owner, signed in. It then needs hours, services and a number before the assistant answers for it.",
         ),
-        info(
+        PRODUCT.route(
             "GET",
             "/v1/owner/business",
             Bearer,
@@ -533,7 +512,7 @@ fn owner_infos() -> Vec<RouteInfo> {
             "The business",
             OWNER,
         ),
-        info(
+        PRODUCT.route(
             "PATCH",
             "/v1/owner/business",
             Bearer,
@@ -541,7 +520,7 @@ fn owner_infos() -> Vec<RouteInfo> {
             "Change the business",
             "Any of name, time_zone (IANA name or offset), hours ({\"mon\": [[\"09:00\", \"17:00\"]], ...}), holidays (local dates), address, phone, owner_phone. Each is checked before anything is written; 422 names the field. Answers the business.",
         ),
-        info(
+        PRODUCT.route(
             "GET",
             "/v1/owner/services",
             Bearer,
@@ -549,7 +528,7 @@ fn owner_infos() -> Vec<RouteInfo> {
             "The services",
             OWNER,
         ),
-        info(
+        PRODUCT.route(
             "PUT",
             "/v1/owner/services",
             Bearer,
@@ -557,7 +536,7 @@ fn owner_infos() -> Vec<RouteInfo> {
             "Set the services",
             "The whole list: each id (lowercase letters, digits, -), name, aliases, duration_minutes and buffer_minutes (multiples of 5), price_cents. A service left out is removed, unless appointments ahead are booked for it (409).",
         ),
-        info(
+        PRODUCT.route(
             "GET",
             "/v1/owner/appointments",
             Bearer,
@@ -565,7 +544,7 @@ fn owner_infos() -> Vec<RouteInfo> {
             "Appointments in a range",
             "Those overlapping from..to (RFC 3339, a wall time or a date in the business's zone; default today's local midnight and 14 days, at most 92), soonest first, optionally of one status.",
         ),
-        info(
+        PRODUCT.route(
             "POST",
             "/v1/owner/appointments",
             Bearer,
@@ -573,7 +552,7 @@ fn owner_infos() -> Vec<RouteInfo> {
             "Book an appointment",
             "Holds the service's time and buffer as the assistant's bookings do: a time another appointment holds is 409, whichever channel booked it. Written to the business's Google Calendar when it is connected. 201 with the appointment.",
         ),
-        info(
+        PRODUCT.route(
             "PATCH",
             "/v1/owner/appointments/{appointment_id}",
             Bearer,
@@ -581,7 +560,7 @@ fn owner_infos() -> Vec<RouteInfo> {
             "Move, end or annotate an appointment",
             "start moves it (409 onto held time; the calendar event follows); status cancelled, completed or no_show ends it and frees its time (a cancellation deletes the event); notes alone annotate it. Only a booked appointment moves or ends (409 otherwise). Another business's appointment is 404.",
         ),
-        info(
+        PRODUCT.route(
             "GET",
             "/v1/owner/contacts",
             Bearer,
@@ -589,7 +568,7 @@ fn owner_infos() -> Vec<RouteInfo> {
             "Contacts",
             "The people who called, texted, chatted or were booked, newest first (limit, offset).",
         ),
-        info(
+        PRODUCT.route(
             "GET",
             "/v1/owner/conversations",
             Bearer,
@@ -597,7 +576,7 @@ fn owner_infos() -> Vec<RouteInfo> {
             "Recent conversations",
             "Calls, texts and chats, the latest active first (limit), with what was said last.",
         ),
-        info(
+        PRODUCT.route(
             "GET",
             "/v1/owner/conversations/{conversation_id}",
             Bearer,
@@ -605,7 +584,7 @@ fn owner_infos() -> Vec<RouteInfo> {
             "A conversation",
             "With its transcript and any feedback. Another business's conversation is 404.",
         ),
-        info(
+        PRODUCT.route(
             "GET",
             "/v1/owner/messages",
             Bearer,
@@ -613,7 +592,7 @@ fn owner_infos() -> Vec<RouteInfo> {
             "Messages left",
             "Messages customers left for the owner, newest first (limit).",
         ),
-        info(
+        PRODUCT.route(
             "POST",
             "/v1/owner/widget-token",
             Bearer,
@@ -621,7 +600,7 @@ fn owner_infos() -> Vec<RouteInfo> {
             "Rotate the widget token",
             "A new token names the business to the chat widget; the old one stops working at once.",
         ),
-        info(
+        PRODUCT.route(
             "GET",
             "/v1/owner/calendar",
             Bearer,
@@ -629,7 +608,7 @@ fn owner_infos() -> Vec<RouteInfo> {
             "Google Calendar status",
             "Whether a calendar is connected, watched through a push channel (and until when), synced, and how many of its busy times lie ahead.",
         ),
-        info(
+        PRODUCT.route(
             "POST",
             "/v1/owner/lockdown",
             Bearer,
@@ -637,7 +616,7 @@ fn owner_infos() -> Vec<RouteInfo> {
             "Stop or restart the assistant",
             "{\"enabled\": true} stops the assistant for the business on every channel (widget, chat, voice, Twilio answer 423) from the next request on, on every instance; false restarts it. Owner and admin routes keep working.",
         ),
-        info(
+        PRODUCT.route(
             "GET",
             "/v1/admin/businesses",
             Auth::Operator,
@@ -645,7 +624,7 @@ fn owner_infos() -> Vec<RouteInfo> {
             "Every business, with its onboarding",
             "For the operator (Authorization: Bearer OPERATOR_TOKEN): each business with what it has (hours, services, a number, a calendar, an owner), ready when it has all but the optional calendar.",
         ),
-        info(
+        PRODUCT.route(
             "PATCH",
             "/v1/admin/businesses/{business_id}",
             Auth::Operator,
@@ -653,7 +632,7 @@ fn owner_infos() -> Vec<RouteInfo> {
             "Change a business's operator fields",
             "For the operator: lockdown_mode, name, numbers (the whole list, E.164; 409 for one that reaches another business), twilio_token_secret and google_refresh_token_secret (names of secrets, never their values), google_calendar_id (null disconnects; a change restarts the sync). Answers the business's overview.",
         ),
-        info(
+        PRODUCT.route(
             "POST",
             "/v1/admin/businesses/{business_id}/invitations",
             Auth::Operator,
@@ -661,7 +640,7 @@ fn owner_infos() -> Vec<RouteInfo> {
             "Invite an owner",
             "For the operator: a single-use token, shown only in this answer, valid 7 days, with which one person registers as an owner of the business (optionally only with this email). Only its SHA-256 is stored.",
         ),
-        info(
+        PRODUCT.route(
             "POST",
             "/v1/feedback",
             Public,
@@ -669,7 +648,7 @@ fn owner_infos() -> Vec<RouteInfo> {
             "Feedback on a conversation",
             "A rating (1 to 5), words (at most 2000 characters) or both about a conversation (its id: the widget's session id). 404 for a conversation that does not exist; at most 20 per conversation.",
         ),
-        info(
+        PRODUCT.route(
             "GET",
             "/dashboard",
             Public,
@@ -677,7 +656,7 @@ fn owner_infos() -> Vec<RouteInfo> {
             "The owner dashboard",
             "A page for owners: sign in, today's and upcoming appointments, recent conversations, the lockdown switch. It loads only this host's script and style and talks only to this host.",
         ),
-        info(
+        PRODUCT.route(
             "GET",
             "/dashboard/dashboard.js",
             Public,
@@ -685,7 +664,7 @@ fn owner_infos() -> Vec<RouteInfo> {
             "The dashboard's script",
             "No third-party code.",
         ),
-        info(
+        PRODUCT.route(
             "GET",
             "/dashboard/dashboard.css",
             Public,

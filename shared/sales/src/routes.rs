@@ -6,8 +6,8 @@ use crate::PRODUCT;
 use crate::keys::{self, Need};
 use crate::{analysis, objects, stores, trends, uploads};
 use edgedesk_core::envelope::{self, ApiError};
-use edgedesk_kernel::router::{Handler, bearer_refusal};
-use edgedesk_kernel::{Auth, Call, Operation, Platform, Reply, Response, Route, RouteInfo};
+use edgedesk_kernel::router::{Handler, bearer_refusal, unrouted};
+use edgedesk_kernel::{Auth, Call, Platform, Reply, Response, Route, RouteInfo};
 use serde_json::Value;
 use std::future::Future;
 use std::pin::Pin;
@@ -241,38 +241,11 @@ fn analysis_handler<P: Platform>(id: &str) -> Handler<P> {
     }
 }
 
-/// What a group answers for an operation that is not its own: `routes`
-/// never asks, and a test checks every operation has its group's handler.
-fn unrouted<P: Platform>(c: Call<'_, P>) -> Reply<'_> {
-    Box::pin(async move { edgedesk_kernel::router::no_endpoint(c.req) })
-}
-
-fn info(
-    method: &'static str,
-    path: &'static str,
-    auth: Auth,
-    id: &'static str,
-    summary: &'static str,
-    description: &'static str,
-) -> RouteInfo {
-    RouteInfo {
-        method,
-        path,
-        auth,
-        product: &PRODUCT,
-        operation: Operation {
-            id,
-            summary,
-            description,
-        },
-    }
-}
-
 /// Every route without its handler.
 pub fn infos() -> Vec<RouteInfo> {
     use Auth::{ApiKey, Presigned, Public};
     vec![
-        info(
+        PRODUCT.route(
             "GET",
             "/api/sales/schema/upload.json",
             Public,
@@ -280,7 +253,7 @@ pub fn infos() -> Vec<RouteInfo> {
             "The upload format",
             "The JSON Schema (draft 2020-12) of one store's day of sales. The service also checks what a schema cannot: each total within a cent of Σ(quantity × unit_price − discount), unique transaction ids, and the file being for the store and day it was uploaded as.",
         ),
-        info(
+        PRODUCT.route(
             "POST",
             "/api/sales/upload-url",
             ApiKey,
@@ -288,7 +261,7 @@ pub fn infos() -> Vec<RouteInfo> {
             "An upload URL",
             "uploader or admin key. {store_id, date, content_length?} → a presigned PUT URL for raw/{date}/{store_id}.json, valid at most 15 minutes, for a body of at most content_length (50 MB when not given). The store must exist.",
         ),
-        info(
+        PRODUCT.route(
             "PUT",
             "/api/sales/objects/{area}/{date}/{file}",
             Presigned,
@@ -296,7 +269,7 @@ pub fn infos() -> Vec<RouteInfo> {
             "Upload a store's day",
             "Through an upload URL: the body (the day's JSON file, up to the URL's max_bytes, at most 50 MB) goes to raw/{date}/{store_id}.json (only raw files are written this way), replacing the store's day, and is processed: checked, written as gzip NDJSON under processed/, and summed into the store's metrics. 202 when processing is queued (Cloudflare), 201 when it ran in the request (Spin); either way GET /api/sales/uploads/{date}/{store_id} shows the outcome. An expired or altered URL is 403 and nothing is stored.",
         ),
-        info(
+        PRODUCT.route(
             "GET",
             "/api/sales/objects/{area}/{date}/{file}",
             Presigned,
@@ -304,7 +277,7 @@ pub fn infos() -> Vec<RouteInfo> {
             "Download a file",
             "Through a download URL from GET /api/sales/files/{key}/download-url.",
         ),
-        info(
+        PRODUCT.route(
             "GET",
             "/api/sales/stores",
             ApiKey,
@@ -312,7 +285,7 @@ pub fn infos() -> Vec<RouteInfo> {
             "The stores",
             "analyst or admin key. Every store, its time zone and whether it is expected to report.",
         ),
-        info(
+        PRODUCT.route(
             "POST",
             "/api/sales/stores",
             ApiKey,
@@ -320,7 +293,7 @@ pub fn infos() -> Vec<RouteInfo> {
             "Add a store",
             "admin key. {store_id, name, timezone, active?}; 409 if the id is taken.",
         ),
-        info(
+        PRODUCT.route(
             "PATCH",
             "/api/sales/stores/{store_id}",
             ApiKey,
@@ -328,7 +301,7 @@ pub fn infos() -> Vec<RouteInfo> {
             "Change a store",
             "admin key. {name?, timezone?, active?}. An inactive store is not waited for.",
         ),
-        info(
+        PRODUCT.route(
             "GET",
             "/api/sales/files",
             ApiKey,
@@ -336,7 +309,7 @@ pub fn infos() -> Vec<RouteInfo> {
             "The files",
             "analyst or admin key. Raw uploads, processed files and exports, by area, date and store_id, in key order: limit 1-200 (50), cursor = next_cursor of the page before.",
         ),
-        info(
+        PRODUCT.route(
             "GET",
             "/api/sales/files/{key}/download-url",
             ApiKey,
@@ -344,7 +317,7 @@ pub fn infos() -> Vec<RouteInfo> {
             "A download URL",
             "analyst or admin key. key URL-encoded (raw%2F2026-11-02%2Fstore-001.json) → a presigned GET URL valid at most 15 minutes.",
         ),
-        info(
+        PRODUCT.route(
             "GET",
             "/api/sales/metrics",
             ApiKey,
@@ -352,7 +325,7 @@ pub fn infos() -> Vec<RouteInfo> {
             "Store metrics",
             "analyst or admin key. from, to (YYYY-MM-DD, at most 366 days) and optional store_id → each store's day: revenue, transactions, items_sold, avg_basket, discounts, payment_mix, hourly, top_products. Money in cents as shown; summed unrounded.",
         ),
-        info(
+        PRODUCT.route(
             "GET",
             "/api/sales/uploads",
             ApiKey,
@@ -360,7 +333,7 @@ pub fn infos() -> Vec<RouteInfo> {
             "A day's uploads",
             "analyst or admin key. date → every store's upload for the day and the active stores that have not reported.",
         ),
-        info(
+        PRODUCT.route(
             "GET",
             "/api/sales/uploads/{date}/{store_id}",
             ApiKey,
@@ -368,7 +341,7 @@ pub fn infos() -> Vec<RouteInfo> {
             "An upload's outcome",
             "analyst or admin key. Queued, processing, processed or failed, with the first 100 errors of a refused file, each naming its JSON path.",
         ),
-        info(
+        PRODUCT.route(
             "GET",
             "/api/sales/keys",
             ApiKey,
@@ -376,7 +349,7 @@ pub fn infos() -> Vec<RouteInfo> {
             "The API keys",
             "admin key. Every key's id, role, label and dates; never the key.",
         ),
-        info(
+        PRODUCT.route(
             "POST",
             "/api/sales/keys",
             ApiKey,
@@ -384,7 +357,7 @@ pub fn infos() -> Vec<RouteInfo> {
             "Make an API key",
             "admin key. {role: uploader|analyst|admin, label?}. The key is in this answer only; it is stored hashed.",
         ),
-        info(
+        PRODUCT.route(
             "DELETE",
             "/api/sales/keys/{id}",
             ApiKey,
@@ -392,7 +365,7 @@ pub fn infos() -> Vec<RouteInfo> {
             "Revoke an API key",
             "admin key. The key stops working at once.",
         ),
-        info(
+        PRODUCT.route(
             "POST",
             "/api/sales/analysis/run",
             ApiKey,
@@ -400,7 +373,7 @@ pub fn infos() -> Vec<RouteInfo> {
             "Run a day's analysis",
             "admin key. {date} → the day's analysis run: started now with the stores that have reported (naming those missing) if it has not run, resumed at its failed steps if it failed, or returned as it is.",
         ),
-        info(
+        PRODUCT.route(
             "GET",
             "/api/sales/runs",
             ApiKey,
@@ -408,7 +381,7 @@ pub fn infos() -> Vec<RouteInfo> {
             "Analysis runs",
             "analyst or admin key. Runs, newest day first, each with its steps' status and timing; date picks one day. limit 1-100 (30).",
         ),
-        info(
+        PRODUCT.route(
             "GET",
             "/api/sales/analytics/{date}",
             ApiKey,
@@ -416,7 +389,7 @@ pub fn infos() -> Vec<RouteInfo> {
             "A day's analysis",
             "analyst or admin key. Company and product metrics, anomalies, trends and insights of a day whose analysis has run.",
         ),
-        info(
+        PRODUCT.route(
             "GET",
             "/api/sales/trends",
             ApiKey,
@@ -424,7 +397,7 @@ pub fn infos() -> Vec<RouteInfo> {
             "A metric's trend",
             "analyst or admin key. metric (revenue, transactions, items_sold, avg_basket, discounts), from and to (at most 366 days), optional store_id (else the whole company) → the daily series with its 7-day moving average, week-over-week change and least-squares slope with a direction word.",
         ),
-        info(
+        PRODUCT.route(
             "GET",
             "/api/sales/recommendations",
             ApiKey,
@@ -433,4 +406,24 @@ pub fn infos() -> Vec<RouteInfo> {
             "analyst or admin key. date → what the analysis recommends, each with the finding behind it.",
         ),
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use edgedesk_kernel::testing::TestPlatform;
+
+    #[test]
+    fn every_route_has_its_groups_handler() {
+        let fallback = unrouted::<TestPlatform> as Handler<TestPlatform> as usize;
+        let all = routes::<TestPlatform>();
+        assert_eq!(all.len(), infos().len());
+        for route in &all {
+            assert!(
+                route.handler as usize != fallback,
+                "{} has no handler in its group",
+                route.info.operation.id
+            );
+        }
+    }
 }

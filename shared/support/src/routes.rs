@@ -7,8 +7,8 @@ use crate::PRODUCT;
 use crate::access::{self, Principal};
 use crate::{agents, ai, assignments, inbox, messages, reports, session, sla, tickets};
 use edgedesk_core::envelope::ApiError;
-use edgedesk_kernel::router::{Handler, bearer_refusal};
-use edgedesk_kernel::{Auth, Call, Operation, Platform, Reply, Response, Route, RouteInfo};
+use edgedesk_kernel::router::{Handler, bearer_refusal, unrouted};
+use edgedesk_kernel::{Auth, Call, Platform, Reply, Response, Route, RouteInfo};
 use serde_json::Value;
 use std::future::Future;
 use std::pin::Pin;
@@ -383,38 +383,11 @@ fn ai_handler<P: Platform>(id: &str) -> Handler<P> {
     }
 }
 
-/// What a group answers for an operation that is not its own: `routes`
-/// never asks, and a test checks every operation has its group's handler.
-fn unrouted<P: Platform>(c: Call<'_, P>) -> Reply<'_> {
-    Box::pin(async move { edgedesk_kernel::router::no_endpoint(c.req) })
-}
-
-fn info(
-    method: &'static str,
-    path: &'static str,
-    auth: Auth,
-    id: &'static str,
-    summary: &'static str,
-    description: &'static str,
-) -> RouteInfo {
-    RouteInfo {
-        method,
-        path,
-        auth,
-        product: &PRODUCT,
-        operation: Operation {
-            id,
-            summary,
-            description,
-        },
-    }
-}
-
 /// Every route without its handler.
 pub fn infos() -> Vec<RouteInfo> {
     use Auth::{Bearer, Public, Signed};
     vec![
-        info(
+        PRODUCT.route(
             "POST",
             "/api/agents/login",
             Public,
@@ -422,7 +395,7 @@ pub fn infos() -> Vec<RouteInfo> {
             "Sign in",
             "Email and password for a 24-hour bearer token. Five failed attempts for one email within 15 minutes are answered 429 with Retry-After until the window passes.",
         ),
-        info(
+        PRODUCT.route(
             "POST",
             "/api/agents/logout",
             Bearer,
@@ -430,7 +403,7 @@ pub fn infos() -> Vec<RouteInfo> {
             "Sign out",
             "Revokes the token until it would have expired.",
         ),
-        info(
+        PRODUCT.route(
             "GET",
             "/api/agents/me",
             Bearer,
@@ -438,7 +411,7 @@ pub fn infos() -> Vec<RouteInfo> {
             "The signed-in agent",
             "The agent the token speaks for.",
         ),
-        info(
+        PRODUCT.route(
             "PATCH",
             "/api/agents/me/status",
             Bearer,
@@ -446,7 +419,7 @@ pub fn infos() -> Vec<RouteInfo> {
             "Set my status",
             "online, away, busy or offline.",
         ),
-        info(
+        PRODUCT.route(
             "GET",
             "/api/agents",
             Bearer,
@@ -454,7 +427,7 @@ pub fn infos() -> Vec<RouteInfo> {
             "The team",
             "Every agent for managers and admins; a team lead's own department.",
         ),
-        info(
+        PRODUCT.route(
             "POST",
             "/api/agents",
             Bearer,
@@ -462,7 +435,7 @@ pub fn infos() -> Vec<RouteInfo> {
             "Add an agent",
             "Managers (not admins) and admins.",
         ),
-        info(
+        PRODUCT.route(
             "PATCH",
             "/api/agents/{id}",
             Bearer,
@@ -470,7 +443,7 @@ pub fn infos() -> Vec<RouteInfo> {
             "Change an agent",
             "Managers (never to or from admin) and admins.",
         ),
-        info(
+        PRODUCT.route(
             "DELETE",
             "/api/agents/{id}",
             Bearer,
@@ -478,7 +451,7 @@ pub fn infos() -> Vec<RouteInfo> {
             "Remove an agent",
             "Admins; the agent's assignments go with them.",
         ),
-        info(
+        PRODUCT.route(
             "GET",
             "/api/agents/{id}/workload",
             Bearer,
@@ -486,7 +459,7 @@ pub fn infos() -> Vec<RouteInfo> {
             "An agent's workload",
             "Active assignments by status against max_concurrent_tickets: one's own, a team lead's department, anyone's for managers and admins.",
         ),
-        info(
+        PRODUCT.route(
             "GET",
             "/api/tickets",
             Bearer,
@@ -494,7 +467,7 @@ pub fn infos() -> Vec<RouteInfo> {
             "The smart inbox",
             "Tickets ordered by smart score, highest first, computed as of the request: filters status and channel, limit 1-100 (50), page from 1, topic_alerts (comma-separated keywords that boost matching tickets). An agent sees the tickets assigned to them.",
         ),
-        info(
+        PRODUCT.route(
             "POST",
             "/api/tickets",
             Bearer,
@@ -502,7 +475,7 @@ pub fn infos() -> Vec<RouteInfo> {
             "Open a ticket",
             "With its SLA clocks from its priority's policy and, optionally, the customer's first message.",
         ),
-        info(
+        PRODUCT.route(
             "GET",
             "/api/tickets/{id}",
             Bearer,
@@ -510,7 +483,7 @@ pub fn infos() -> Vec<RouteInfo> {
             "A ticket",
             "With its messages, oldest first, and its SLA.",
         ),
-        info(
+        PRODUCT.route(
             "PATCH",
             "/api/tickets/{id}",
             Bearer,
@@ -518,7 +491,7 @@ pub fn infos() -> Vec<RouteInfo> {
             "Change a ticket",
             "status, priority, subject. pending pauses the SLA, resolved or closed stops it; a closed ticket stays closed (409).",
         ),
-        info(
+        PRODUCT.route(
             "DELETE",
             "/api/tickets/{id}",
             Bearer,
@@ -526,7 +499,7 @@ pub fn infos() -> Vec<RouteInfo> {
             "Delete a ticket",
             "Admins; its messages, assignments and SLA record go with it.",
         ),
-        info(
+        PRODUCT.route(
             "GET",
             "/api/tickets/{id}/score-breakdown",
             Bearer,
@@ -534,7 +507,7 @@ pub fn infos() -> Vec<RouteInfo> {
             "Why a ticket ranks where it does",
             "Every component of the smart score with its inputs, weight and points, summing to the score.",
         ),
-        info(
+        PRODUCT.route(
             "GET",
             "/api/tickets/{id}/messages",
             Bearer,
@@ -542,7 +515,7 @@ pub fn infos() -> Vec<RouteInfo> {
             "A ticket's messages",
             "Oldest first.",
         ),
-        info(
+        PRODUCT.route(
             "POST",
             "/api/tickets/{id}/messages",
             Bearer,
@@ -550,7 +523,7 @@ pub fn infos() -> Vec<RouteInfo> {
             "Post a message",
             "An agent's reply (from_agent true) meets the response clock; a customer's message after a reply starts the next one.",
         ),
-        info(
+        PRODUCT.route(
             "PATCH",
             "/api/tickets/{id}/messages/{msg_id}",
             Bearer,
@@ -558,7 +531,7 @@ pub fn infos() -> Vec<RouteInfo> {
             "Edit a message",
             "Agents their own replies; other roles any message.",
         ),
-        info(
+        PRODUCT.route(
             "DELETE",
             "/api/tickets/{id}/messages/{msg_id}",
             Bearer,
@@ -566,7 +539,7 @@ pub fn infos() -> Vec<RouteInfo> {
             "Delete a message",
             "Agents their own replies; other roles any message.",
         ),
-        info(
+        PRODUCT.route(
             "POST",
             "/api/tickets/{id}/assign",
             Bearer,
@@ -574,7 +547,7 @@ pub fn infos() -> Vec<RouteInfo> {
             "Assign a ticket",
             "Senior agents and up; a ticket has at most one active assignment (409).",
         ),
-        info(
+        PRODUCT.route(
             "POST",
             "/api/tickets/{id}/transfer",
             Bearer,
@@ -582,7 +555,7 @@ pub fn infos() -> Vec<RouteInfo> {
             "Transfer a ticket",
             "Ends the active assignment and starts one for agent_id, with a reason.",
         ),
-        info(
+        PRODUCT.route(
             "POST",
             "/api/tickets/{id}/accept",
             Bearer,
@@ -590,7 +563,7 @@ pub fn infos() -> Vec<RouteInfo> {
             "Accept an assignment",
             "The assigned agent (or an admin).",
         ),
-        info(
+        PRODUCT.route(
             "POST",
             "/api/tickets/{id}/complete",
             Bearer,
@@ -598,7 +571,7 @@ pub fn infos() -> Vec<RouteInfo> {
             "Complete an assignment",
             "The assigned agent (or an admin).",
         ),
-        info(
+        PRODUCT.route(
             "GET",
             "/api/sla/policies",
             Bearer,
@@ -606,7 +579,7 @@ pub fn infos() -> Vec<RouteInfo> {
             "SLA policies",
             "Per priority: first response and resolution targets, warning threshold, business hours only.",
         ),
-        info(
+        PRODUCT.route(
             "PATCH",
             "/api/sla/policies/{priority}",
             Bearer,
@@ -614,7 +587,7 @@ pub fn infos() -> Vec<RouteInfo> {
             "Change an SLA policy",
             "Managers and admins; open tickets of that priority get the new targets at once.",
         ),
-        info(
+        PRODUCT.route(
             "GET",
             "/api/sla/business-hours",
             Bearer,
@@ -622,7 +595,7 @@ pub fn infos() -> Vec<RouteInfo> {
             "Business hours",
             "The calendar business-hours policies count: time zone, open intervals per weekday, holidays.",
         ),
-        info(
+        PRODUCT.route(
             "PUT",
             "/api/sla/business-hours",
             Bearer,
@@ -630,7 +603,7 @@ pub fn infos() -> Vec<RouteInfo> {
             "Set business hours",
             "Managers and admins; open tickets on business-hours policies get new deadlines.",
         ),
-        info(
+        PRODUCT.route(
             "GET",
             "/api/tickets/{id}/sla",
             Bearer,
@@ -638,7 +611,7 @@ pub fn infos() -> Vec<RouteInfo> {
             "A ticket's SLA",
             "Its clocks as of now, with the events recorded.",
         ),
-        info(
+        PRODUCT.route(
             "POST",
             "/api/tickets/{id}/sla/pause",
             Bearer,
@@ -646,7 +619,7 @@ pub fn infos() -> Vec<RouteInfo> {
             "Pause a ticket's SLA",
             "Paused time does not count.",
         ),
-        info(
+        PRODUCT.route(
             "POST",
             "/api/tickets/{id}/sla/resume",
             Bearer,
@@ -654,7 +627,7 @@ pub fn infos() -> Vec<RouteInfo> {
             "Resume a ticket's SLA",
             "The paused time pushes the deadlines.",
         ),
-        info(
+        PRODUCT.route(
             "POST",
             "/api/sla/sweep",
             Signed,
@@ -662,7 +635,7 @@ pub fn infos() -> Vec<RouteInfo> {
             "Record crossed SLA thresholds",
             "For a scheduler (the Worker's cron does it on Cloudflare): records at_risk and breached once per clock. A signed call.",
         ),
-        info(
+        PRODUCT.route(
             "GET",
             "/api/reports/sla",
             Bearer,
@@ -670,7 +643,7 @@ pub fn infos() -> Vec<RouteInfo> {
             "SLA report",
             "Per priority over from/to (default the last 30 days): tickets met, at risk, breached, median first response and resolution. Team leads see their department; managers and admins all.",
         ),
-        info(
+        PRODUCT.route(
             "GET",
             "/api/reports/agents",
             Bearer,
@@ -678,7 +651,7 @@ pub fn infos() -> Vec<RouteInfo> {
             "Team report",
             "Per agent over from/to: resolved, average response time, active load.",
         ),
-        info(
+        PRODUCT.route(
             "GET",
             "/api/ai/tickets/{id}/draft-response",
             Bearer,
@@ -686,7 +659,7 @@ pub fn infos() -> Vec<RouteInfo> {
             "A draft reply",
             "From the intelligence service, with the ticket, its thread and the customer as context: empathetic for an unhappy customer, professional otherwise. Cached an hour per thread version, tone and length: a new message makes it stale. 502 when the service fails, 503 naming the setting when it is not configured.",
         ),
-        info(
+        PRODUCT.route(
             "POST",
             "/api/ai/tickets/{id}/regenerate-draft",
             Bearer,
@@ -694,7 +667,7 @@ pub fn infos() -> Vec<RouteInfo> {
             "A fresh draft reply",
             "tone (empathetic, professional, friendly), length (short, medium, long), include_details; never from the cache.",
         ),
-        info(
+        PRODUCT.route(
             "GET",
             "/api/ai/tickets/{id}/recommendation",
             Bearer,
@@ -702,7 +675,7 @@ pub fn infos() -> Vec<RouteInfo> {
             "Next best actions",
             "From the ticket's SLA state and thread and the customer's churn and lifetime-value predictions (cached an hour).",
         ),
-        info(
+        PRODUCT.route(
             "GET",
             "/api/ai/customers/{id}/intelligence",
             Bearer,
