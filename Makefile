@@ -67,7 +67,7 @@ $(WORKER): $(WORKER_SOURCES)
 
 ## The Worker's size for each set of products (a cargo feature each), built
 ## apart under target/worker-sizes/.
-WORKER_FEATURE_SETS := none copilot support receptionist sales copilot,support,receptionist,sales
+WORKER_FEATURE_SETS := none copilot support receptionist sales coaching copilot,support,receptionist,sales,coaching
 worker-sizes: tools
 	for set in $(WORKER_FEATURE_SETS); do \
 		features=$$([ $$set = none ] || echo "--features $$set"); \
@@ -91,7 +91,8 @@ target/spin/sample_data.sql: $(wildcard sample_data/*/*.json) scripts/documents-
 
 ## Local state for `wrangler dev`: each product's D1 migrations and sample data in R2.
 $(STAMPS)/local-state: $(wildcard migrations/*/*.sql) $(wildcard sample_data/*/*.json) scripts/seed-local.mjs \
-		shared/support/src/sample.rs shared/receptionist/src/sample.rs shared/sales/src/keys.rs | node_modules/.package-lock.json
+		shared/support/src/sample.rs shared/receptionist/src/sample.rs shared/sales/src/keys.rs \
+		shared/coaching/src/sample.rs | node_modules/.package-lock.json
 	for product in $(PRODUCTS_WITH_DB); do \
 		CI=true $(WRANGLER) d1 migrations apply edgedesk-$$product --local --persist-to $(STATE); \
 	done
@@ -110,11 +111,15 @@ $(STAMPS)/local-state: $(wildcard migrations/*/*.sql) $(wildcard sample_data/*/*
 		cargo run -q -p edgedesk-cli -- sales keys sql --role $$role --value dev-$$role-key --label dev; \
 	done; } > target/sales-keys.sql
 	CI=true $(WRANGLER) d1 execute edgedesk-sales --local --persist-to $(STATE) --file target/sales-keys.sql >/dev/null
+	# The coaching product's dev organisation: dev_token's user (DEV_AUTH=true
+	# in .dev.vars), its playbook and rep assignments.
+	cargo run -q -p edgedesk-cli -- coaching-sample target/coaching-sample.sql
+	CI=true $(WRANGLER) d1 execute edgedesk-coaching --local --persist-to $(STATE) --file target/coaching-sample.sql >/dev/null
 	@mkdir -p $(STAMPS) && touch $@
 
 # Local only: v1 signatures too, so the seed's own clients work against `make dev`.
 .dev.vars:
-	printf 'HMAC_SECRET=dev-secret\nSECRET_KEY=dev-session-secret\nALLOWED_ORIGIN=http://localhost:3000\nACCEPT_V1_SIGNATURES=true\nTWILIO_AUTH_TOKEN=dev-twilio-token\nPUBLIC_BASE_URL=http://127.0.0.1:8787\nOPERATOR_TOKEN=dev-operator-token\nURL_SIGNING_SECRET=dev-url-secret\n' > $@
+	printf 'HMAC_SECRET=dev-secret\nSECRET_KEY=dev-session-secret\nALLOWED_ORIGIN=http://localhost:3000\nACCEPT_V1_SIGNATURES=true\nTWILIO_AUTH_TOKEN=dev-twilio-token\nPUBLIC_BASE_URL=http://127.0.0.1:8787\nOPERATOR_TOKEN=dev-operator-token\nURL_SIGNING_SECRET=dev-url-secret\nDEV_AUTH=true\n' > $@
 
 dev: build $(STAMPS)/local-state .dev.vars
 	@grep -q '^SECRET_KEY=' .dev.vars || echo 'SECRET_KEY=dev-session-secret' >> .dev.vars
@@ -122,6 +127,7 @@ dev: build $(STAMPS)/local-state .dev.vars
 	@grep -q '^PUBLIC_BASE_URL=' .dev.vars || echo 'PUBLIC_BASE_URL=http://127.0.0.1:8787' >> .dev.vars
 	@grep -q '^OPERATOR_TOKEN=' .dev.vars || echo 'OPERATOR_TOKEN=dev-operator-token' >> .dev.vars
 	@grep -q '^URL_SIGNING_SECRET=' .dev.vars || echo 'URL_SIGNING_SECRET=dev-url-secret' >> .dev.vars
+	@grep -q '^DEV_AUTH=' .dev.vars || echo 'DEV_AUTH=true' >> .dev.vars
 	scripts/dev.sh $(WRANGLER) $(STATE)
 
 ## Tests.

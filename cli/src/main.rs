@@ -82,6 +82,12 @@ enum Command {
     Twilio(twilio::TwilioCommand),
     /// The sales pipeline: API keys, stores, uploads, analysis runs.
     Sales(Box<sales::SalesArgs>),
+    /// Writes the coaching product's dev organisation as SQL: dev_token's
+    /// user, a second rep, the playbook and rep assignments.
+    CoachingSample {
+        /// Where to write it.
+        out: std::path::PathBuf,
+    },
     /// Writes the receptionist's demo business as SQL, its appointments on
     /// the next open days. It empties the receptionist tables first.
     ReceptionistSample {
@@ -154,6 +160,9 @@ fn main() -> ExitCode {
             } else {
                 ExitCode::FAILURE
             }
+        }
+        Command::CoachingSample { out } => {
+            write_sql(&out, edgedesk_coaching::sample::sql(now_ms()))
         }
         Command::ReceptionistSample { out } => {
             write_sql(&out, edgedesk_receptionist::sample::sql(now_ms()))

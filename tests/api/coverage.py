@@ -126,6 +126,27 @@ EXPLAINED_FOR[("DELETE", "/api/sales/keys/{id}", "200")] = (
     "key ids are random and not in the document (404): revoking is tested in "
     "shared/sales/tests/flows.rs and by the documented example")
 
+# The coaching product is fuzzed as the dev organisation's admin
+# (dev_token): its members' refusals never happen there.
+for _method, _path in (
+    ("GET", "/api/v1/admin/memberships"), ("PATCH", "/api/v1/admin/memberships/{user_id}"),
+    ("DELETE", "/api/v1/admin/memberships/{user_id}"), ("POST", "/api/v1/sailwind/clients"),
+    ("PATCH", "/api/v1/sailwind/clients/{id}"), ("DELETE", "/api/v1/sailwind/clients/{id}"),
+    ("POST", "/api/v1/sailwind/products"), ("PATCH", "/api/v1/sailwind/products/{id}"),
+    ("POST", "/api/v1/sailwind/strategies"), ("PATCH", "/api/v1/sailwind/strategies/{id}"),
+    ("GET", "/api/v1/sailwind/rep-assignments"), ("POST", "/api/v1/sailwind/rep-assignments"),
+):
+    EXPLAINED_FOR[(_method, _path, "403")] = (
+        "the fuzzing signs in as an admin (dev_token): members' 403 on every admin route is "
+        "tested in shared/coaching/tests/playbook.rs and on workerd and the Spin host "
+        "(tests/e2e/src/coaching.rs)")
+for _path in ("/api/v1/sailwind/strategies", "/api/v1/sailwind/rep-assignments"):
+    EXPLAINED_FOR[("POST", _path, "201")] = (
+        "both name other rows of the organisation (a product and a client; a member), which "
+        "Schemathesis draws as ids none has (404) or as the sample's pair, already taken (409): "
+        "creating them is tested in shared/coaching/tests/playbook.rs, on workerd and the Spin "
+        "host (tests/e2e/src/coaching.rs) and by the documented examples")
+
 
 def main():
     document = json.load(open(sys.argv[1]))

@@ -45,6 +45,10 @@ CI=true "$NODE_BIN/wrangler" d1 execute edgedesk-receptionist --local --persist-
 cargo run -q -p edgedesk-cli -- sales keys sql --role admin --value api-fuzz-admin-key --label fuzz > "$OUT/sales-keys.sql"
 CI=true "$NODE_BIN/wrangler" d1 execute edgedesk-sales --local --persist-to "$OUT/state" --file "$OUT/sales-keys.sql" >/dev/null
 python3 scripts/sales-sample.py --out "$OUT/sales-sample" --stores 3 --days 18 --end 2026-10-18 >/dev/null
+# The coaching product's dev organisation: its routes are fuzzed as its
+# admin, through dev_token (DEV_AUTH=true on this deployment only).
+cargo run -q -p edgedesk-cli -- coaching-sample "$OUT/coaching.sql"
+CI=true "$NODE_BIN/wrangler" d1 execute edgedesk-coaching --local --persist-to "$OUT/state" --file "$OUT/coaching.sql" >/dev/null
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 # The intelligence service the support AI routes call.
@@ -69,7 +73,9 @@ BASE=http://127.0.0.1:$PORT
   --var TWILIO_AUTH_TOKEN:api-fuzz-twilio-token --var "PUBLIC_BASE_URL:$BASE" \
   --var GOOGLE_WEBHOOK_SECRET:api-fuzz-relay-secret \
   --var RATE_LIMIT_DISABLED:true --var OPERATOR_TOKEN:api-fuzz-operator-token --var ALLOW_SELF_SIGNUP:true \
-  --var URL_SIGNING_SECRET:api-fuzz-url-secret --var ANALYSIS_FALLBACK_TIME:23:59 >"$OUT/wrangler.log" 2>&1 &
+  --var URL_SIGNING_SECRET:api-fuzz-url-secret --var ANALYSIS_FALLBACK_TIME:23:59 \
+  --var DEV_AUTH:true --var WORKOS_CLIENT_ID:api-fuzz-client --var WORKOS_ISSUER:https://auth.invalid/ \
+  --var "WORKOS_JWKS_URL:http://127.0.0.1:$(cat "$OUT/intelligence.port")/jwks" >"$OUT/wrangler.log" 2>&1 &
 SERVER=$!
 trap 'kill -INT $SERVER 2>/dev/null || true; wait $SERVER 2>/dev/null || true; kill $STAND_IN 2>/dev/null || true' EXIT
 # Waits for the Worker, then keeps the document it serves (python3 rather

@@ -61,6 +61,7 @@ fn assemble(api: &Api<'_>) -> Value {
                 "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT", "description": "A session token from POST /api/agents/login: HS256, valid 24 hours, until it expires or its holder logs out."},
                 "operator": {"type": "http", "scheme": "bearer", "description": "The deployment's operator token (OPERATOR_TOKEN): administration and metrics."},
                 "api_key": {"type": "http", "scheme": "bearer", "description": "An API key (edgedesk-cli sales keys create), stored hashed with its role: uploader, analyst or admin."},
+                "sso": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT", "description": "An access token from the organisation's identity provider (WorkOS AuthKit): RS256, checked against WORKOS_JWKS_URL's keys for iss = WORKOS_ISSUER, aud = WORKOS_CLIENT_ID, exp, nbf and an org_id claim. The literal dev_token works only where DEV_AUTH=true."},
                 "presigned": {"type": "apiKey", "in": "query", "name": "signature", "description": "A presigned URL as the API hands it out: expires (unix seconds), max_bytes and signature, lowercase hex HMAC-SHA256 of {METHOD}\\n{path}\\n{expires}\\n{max_bytes}. Refused with 403 once expired or if any part is altered."},
                 "signature": {"type": "apiKey", "in": "header", "name": "X-Signature", "description": "Lowercase hex HMAC-SHA256 of {X-Timestamp}.{X-Client}.{raw body}; each signed request is accepted once."},
             },
@@ -95,6 +96,7 @@ fn operation(route: &RouteInfo, documented: Option<&Value>) -> Value {
         Auth::Bearer => json!([{"bearer": []}]),
         Auth::Operator => json!([{"operator": []}]),
         Auth::ApiKey => json!([{"api_key": []}]),
+        Auth::Sso => json!([{"sso": []}]),
         Auth::Presigned => json!([{"presigned": []}]),
     };
     let mut responses = json!({"200": {"description": "OK"}});
@@ -153,6 +155,7 @@ pub struct Fragment {
 pub struct Answer {
     pub status: u16,
     pub description: &'static str,
+    /// Empty for an answer without a body.
     pub content_type: &'static str,
     /// `None` for a body that is not JSON (a page).
     pub schema: Option<Value>,
@@ -211,12 +214,15 @@ impl Fragment {
         if let Some(example) = answer.example {
             media.insert("example".into(), example);
         }
+        // An empty content type: an answer with no body (a 204).
+        let documented = if answer.content_type.is_empty() {
+            json!({"description": answer.description})
+        } else {
+            json!({"description": answer.description, "content": {answer.content_type: media}})
+        };
         op.insert(
             "responses".into(),
-            json!({answer.status.to_string(): {
-                "description": answer.description,
-                "content": {answer.content_type: media},
-            }}),
+            json!({answer.status.to_string(): documented}),
         );
         assert!(
             self.operations.insert(id.into(), op.into()).is_none(),

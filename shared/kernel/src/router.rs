@@ -92,6 +92,11 @@ pub enum Auth {
     /// `Authorization: Bearer <api key>`: an opaque key the product looks
     /// up (stored hashed, with a role) in its handler.
     ApiKey,
+    /// `Authorization: Bearer <access token>` from the organisation's
+    /// identity provider (an RS256 JWT checked against its JWKS), which
+    /// the product's handler verifies and maps to a user, an organisation
+    /// and a role.
+    Sso,
     /// A presigned URL ([`crate::presigned`]), checked by the kernel; the
     /// route takes a body as large as the URL grants.
     Presigned,
@@ -462,7 +467,7 @@ async fn respond<S: Scope>(
                     // The handler checks the token first, through
                     // `bearer::verify`: that way only deployments with
                     // bearer routes link the token code.
-                    Auth::Bearer | Auth::ApiKey => (route.handler)(call).await,
+                    Auth::Bearer | Auth::ApiKey | Auth::Sso => (route.handler)(call).await,
                     Auth::Presigned => match presigned::check(&p, req).await {
                         Ok(()) => (route.handler)(call).await,
                         Err(e) => Response::error(&e),

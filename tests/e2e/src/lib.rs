@@ -3,6 +3,7 @@
 //! in-process against the route table. One set of cases for every runtime.
 
 pub mod browser;
+pub mod coaching;
 pub mod in_process;
 pub mod limits;
 pub mod mock_google;

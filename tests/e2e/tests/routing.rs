@@ -15,7 +15,7 @@ fn the_same_method_and_path_twice_is_refused() {
 /// The Spin components together serve what the Worker serves, each route
 /// exactly once: the catalogue, the description component, one component
 /// per copilot tool, one per support resource group, one per
-/// receptionist group and one per sales group.
+/// receptionist group, one per sales group and one per coaching group.
 #[test]
 fn the_spin_components_split_the_worker_table() {
     let worker: Routes<TestPlatform> = edgedesk_app::routes();
@@ -34,6 +34,10 @@ fn the_spin_components_split_the_worker_table() {
         .into_iter()
         .flat_map(edgedesk_sales::routes::group::<TestPlatform>)
         .collect();
+    let coaching: Vec<_> = edgedesk_coaching::routes::GROUPS
+        .into_iter()
+        .flat_map(edgedesk_coaching::routes::group::<TestPlatform>)
+        .collect();
     let mut spin: Vec<(&str, &str)> = catalogue
         .iter()
         .chain(description.iter())
@@ -41,6 +45,7 @@ fn the_spin_components_split_the_worker_table() {
         .chain(support.iter())
         .chain(receptionist.iter())
         .chain(sales.iter())
+        .chain(coaching.iter())
         .map(|r| (r.info.method, r.info.path))
         .collect();
     let mut all: Vec<(&str, &str)> = worker

@@ -160,10 +160,12 @@ fn shared_cases_pass_on_workerd() {
     let empty_env = root.join("target/e2e-empty.env");
     std::fs::write(&empty_env, "").unwrap();
     let sales_hooks = edgedesk_e2e::sales::start_hooks();
+    let jwks = edgedesk_e2e::coaching::start_jwks();
     let receptionist_vars: Vec<String> = edgedesk_e2e::receptionist::vars(&base, &twilio, &google)
         .into_iter()
         .chain(edgedesk_e2e::observability::vars(&sentry))
         .chain(edgedesk_e2e::sales::vars(&base, &sales_hooks))
+        .chain(edgedesk_e2e::coaching::vars(&jwks))
         .flat_map(|(k, v)| ["--var".to_string(), format!("{k}:{v}")])
         .collect();
     // Its output is kept: the request logs are checked below.
@@ -228,6 +230,10 @@ fn shared_cases_pass_on_workerd() {
     let (passed, failures) = run_all(&http, "dev-secret");
     assert!(failures.is_empty(), "{failures}");
     eprintln!("{passed} shared cases passed on workerd");
+
+    // The sales coaching backend's REST routes, two organisations and the
+    // forged tokens; its key rotation is checked a minute later, below.
+    edgedesk_e2e::coaching::scenario(&http, &jwks);
 
     // An oversized body costs its sender a 413 and nobody else anything:
     // the calls after it, over wrangler's dev proxy, are answered as usual.
@@ -304,6 +310,10 @@ fn shared_cases_pass_on_workerd() {
         },
         &sales_hooks,
     );
+
+    // A key the identity provider rotated in, once the minute between
+    // fetches for unknown keys has passed (the scenarios above took it).
+    edgedesk_e2e::coaching::rotation(&http, &jwks);
 
     // The LLM path on the real runtime: outbound fetch, KV cache, fallback, time-out.
     mock_llm::check_llm_path(&http, "dev-secret", &llm);

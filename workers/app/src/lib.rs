@@ -27,6 +27,10 @@ pub fn routes<P: Platform>() -> Routes<P> {
     let app = app
         .with(edgedesk_sales::routes::routes())
         .documented(edgedesk_sales::OPENAPI);
+    #[cfg(feature = "coaching")]
+    let app = app
+        .with(edgedesk_coaching::routes::routes())
+        .documented(edgedesk_coaching::OPENAPI);
     app
 }
 
@@ -110,5 +114,9 @@ pub fn description<P: Platform>() -> Routes<P> {
     let app = app
         .describing(edgedesk_sales::routes::infos())
         .documented(edgedesk_sales::OPENAPI);
+    #[cfg(feature = "coaching")]
+    let app = app
+        .describing(edgedesk_coaching::routes::infos())
+        .documented(edgedesk_coaching::OPENAPI);
     app
 }
