@@ -228,12 +228,25 @@ def sales():
     return validation, uploads, analysis
 
 
+def coach():
+    """The realtime coach: first token and whole reply, pings on a socket, token checks."""
+    rows = [json.loads(line) for line in (BENCH / "coach.jsonl").read_text().splitlines() if line.strip()]
+    turns = table(
+        ["concurrent sessions", "turns", "first token p50 ms", "p95 ms", "whole reply p50 ms", "p95 ms"],
+        [[str(r["sessions"]), str(r["turns"]), f"{r['ttft_p50_ms']:.0f}", f"{r['ttft_p95_ms']:.0f}",
+          f"{r['reply_p50_ms']:.0f}", f"{r['reply_p95_ms']:.0f}"] for r in rows if r["kind"] == "coach_turns"])
+    pings = next(r for r in rows if r["kind"] == "coach_pings")
+    verify = next(r for r in rows if r["kind"] == "coach_verify")
+    return turns, pings, verify
+
+
 def main():
     today = datetime.date.today().isoformat()
     sign_text, ratios = signing()
     support_text, login_ms, support_core = support()
     receptionist_turns, receptionist_engine = receptionist()
     sales_validation, sales_uploads, sales_analysis = sales()
+    coach_turns, coach_pings, coach_verify = coach()
     seed_text, seed_ratio = seed()
     load_text, headline = load()
     head = [f"- HMAC-SHA256 verification runs at {ratios[('verify', 1024)] * 100:.0f} % (1 KiB) and "
@@ -385,6 +398,19 @@ A day's analysis on local workerd with 28 days of history in D1 (40 products a s
 `POST /api/sales/analysis/run` and worked from the Queue; each step's own time as the run records it:
 
 {sales_analysis}
+
+## The realtime coach
+
+`bench/coach.sh`, on local workerd (`wrangler dev`) with the stub model, which streams a reply of
+about 25 words 20 ms apart (`STUB_LLM_DELAY_MS=20`): each session its own WebSocket and Durable
+Object, five turns each, timed by the client from sending `chat.typed` to the first `chat.token`
+and to `chat.complete` (the run's record, the turns and the stages' queries to D1 included):
+
+{coach_turns}
+
+One socket: {coach_pings['messages']} pings sent back to back, their pongs read: {coach_pings['per_second']:.0f}
+messages a second each way. Checking an access token with the issuer's keys held (RS256-2048, the
+claims), natively: {coach_verify['median_us']:.0f} µs (`cargo bench -p edgedesk-coaching --bench verify`).
 
 ## Sizes
 

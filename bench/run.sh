@@ -122,5 +122,8 @@ bench/receptionist.sh "$SECONDS_PER_POINT"
 step "sales: checking, upload to metrics, the daily analysis"
 bench/sales.sh
 
+step "coach: first token and whole reply, pings, token checks"
+bench/coach.sh
+
 step "report"
 SECONDS_PER_POINT=$SECONDS_PER_POINT python3 bench/report.py

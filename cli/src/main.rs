@@ -8,6 +8,7 @@
 //! edgedesk-cli uptime --base-url https://desk.example.com --business-id demo-salon --twilio-token ...
 //! edgedesk-cli sales --key dev-uploader-key upload target/sales-sample/uploads/2026-11-02/store-001.json
 //! edgedesk-cli sales keys create --role analyst --label "BI tool"
+//! edgedesk-cli coach --say "Hi, thanks for taking the call."
 //! ```
 
 mod client;
@@ -18,7 +19,7 @@ mod wire;
 
 use clap::{Parser, Subcommand};
 use client::Client;
-use edgedesk_cli::{sales, uptime};
+use edgedesk_cli::{coach, sales, uptime};
 use serde_json::{Value, json};
 use std::process::ExitCode;
 
@@ -82,6 +83,12 @@ enum Command {
     Twilio(twilio::TwilioCommand),
     /// The sales pipeline: API keys, stores, uploads, analysis runs.
     Sales(Box<sales::SalesArgs>),
+    /// Practise a sales conversation with the realtime coach (its
+    /// WebSocket), the reply streamed as it comes.
+    Coach(coach::CoachArgs),
+    /// The coach's latency through a running deployment (stub model):
+    /// first token and whole reply at each concurrency, pings a second.
+    CoachBench(coach::BenchArgs),
     /// Writes the coaching product's dev organisation as SQL: dev_token's
     /// user, a second rep, the playbook and rep assignments.
     CoachingSample {
@@ -153,6 +160,8 @@ fn main() -> ExitCode {
         Command::Mixed(args) => mixed::run(&cli.url, &secret, &args),
         Command::Twilio(command) => twilio::run(&cli.url, &command),
         Command::Sales(args) => sales::run(&cli.url, &args),
+        Command::Coach(args) => coach::run(&cli.url, &args),
+        Command::CoachBench(args) => coach::bench(&cli.url, &args),
         Command::Uptime(args) => {
             let checks = uptime::run(&args);
             if uptime::report(&args, &checks) {

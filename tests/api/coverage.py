@@ -135,6 +135,7 @@ for _method, _path in (
     ("POST", "/api/v1/sailwind/products"), ("PATCH", "/api/v1/sailwind/products/{id}"),
     ("POST", "/api/v1/sailwind/strategies"), ("PATCH", "/api/v1/sailwind/strategies/{id}"),
     ("GET", "/api/v1/sailwind/rep-assignments"), ("POST", "/api/v1/sailwind/rep-assignments"),
+    ("GET", "/api/v1/admin/pipeline-runs"), ("GET", "/api/v1/admin/pipeline-runs/{id}"),
 ):
     EXPLAINED_FOR[(_method, _path, "403")] = (
         "the fuzzing signs in as an admin (dev_token): members' 403 on every admin route is "
@@ -146,6 +147,9 @@ for _path in ("/api/v1/sailwind/strategies", "/api/v1/sailwind/rep-assignments")
         "Schemathesis draws as ids none has (404) or as the sample's pair, already taken (409): "
         "creating them is tested in shared/coaching/tests/playbook.rs, on workerd and the Spin "
         "host (tests/e2e/src/coaching.rs) and by the documented examples")
+EXPLAINED_FOR[("GET", "/api/v1/admin/pipeline-runs/{id}", "200")] = (
+    "run ids are random and not in the document (404): a run and its events are tested in "
+    "shared/coaching/tests/realtime.rs and by the documented example")
 
 
 def main():

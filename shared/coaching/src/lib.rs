@@ -9,7 +9,10 @@
 //! one module per piece: [`sso`] (access tokens against the identity
 //! provider's keys), [`tenancy`] (users, organisations and memberships
 //! from a verified token), [`account`], [`members`], [`playbook`],
-//! [`practice`], [`feedback`], [`legal`].
+//! [`practice`], [`feedback`], [`legal`]; and the realtime coach:
+//! [`realtime`] (the protocol, whatever carries it), [`pipeline`] (its
+//! stages), [`providers`] (models and speech), [`sessions`] (turns kept
+//! and replayed) and [`runs`] (each reply's record).
 
 pub mod account;
 pub mod compat;
@@ -22,10 +25,15 @@ pub mod legal;
 pub mod members;
 pub mod openapi;
 pub mod page;
+pub mod pipeline;
 pub mod playbook;
 pub mod practice;
+pub mod providers;
+pub mod realtime;
 pub mod routes;
+pub mod runs;
 pub mod sample;
+pub mod sessions;
 pub mod sso;
 pub mod tenancy;
 

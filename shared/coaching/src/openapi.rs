@@ -156,8 +156,55 @@ pub fn example(op: &str) -> Example {
             "/api/v1/sailwind/practice-sessions",
             Some(json!({"strategy_id": "{strategy}", "rep_assignment_id": "{assignment}"})),
         ),
+        "coach_ws" => ex(None, "GET", "/ws", None),
+        "coach_realtime_messages" => ex(
+            member,
+            "POST",
+            "/api/v1/realtime/messages",
+            Some(
+                json!({"type": "chat.typed", "payload": {"sessionId": "{session}",
+                        "content": "Hi Dana, do you have ten minutes?", "requestId": "req-1"}}),
+            ),
+        ),
+        "coach_pipeline_runs" => ex(admin, "GET", "/api/v1/admin/pipeline-runs", None),
+        "coach_pipeline_run" => ex(admin, "GET", "/api/v1/admin/pipeline-runs/{run}", None),
         other => panic!("no example for {other}"),
     }
+}
+
+/// One message of the realtime protocol.
+#[derive(Serialize, JsonSchema)]
+struct RealtimeMessage {
+    /// auth, ping, chat.typed, session.start, session.resume, session.end,
+    /// voice.recording, feedback.report, feedback.message_flag,
+    /// pipeline.cancel_requested, ... (README, "The realtime coach").
+    #[schemars(length(min = 1, max = 64))]
+    r#type: String,
+    payload: Option<serde_json::Map<String, Value>>,
+}
+
+#[derive(Serialize, JsonSchema)]
+struct PipelineRuns {
+    timestamp: String,
+    count: usize,
+    /// The start of the window, when there is one.
+    since: Option<String>,
+    items: Vec<crate::runs::PipelineRun>,
+}
+
+#[derive(Serialize, JsonSchema)]
+struct RunEvent {
+    id: i64,
+    /// pipeline.started, stage.<stage>.<status>, llm.first_token, ...
+    r#type: String,
+    timestamp: String,
+    data: Option<Value>,
+}
+
+#[derive(Serialize, JsonSchema)]
+struct PipelineRunDetail {
+    run: crate::runs::PipelineRun,
+    events: Vec<RunEvent>,
 }
 
 #[derive(Serialize, JsonSchema)]
@@ -428,6 +475,10 @@ fn shapes(f: &mut Fragment, op: &str) -> (u16, Option<Value>, Option<Value>) {
             Some(s::<PracticeInput>(f)),
             Some(s::<PracticeSession>(f)),
         ),
+        "coach_ws" => (426, None, None),
+        "coach_realtime_messages" => (200, Some(s::<RealtimeMessage>(f)), None),
+        "coach_pipeline_runs" => (200, None, Some(s::<PipelineRuns>(f))),
+        "coach_pipeline_run" => (200, None, Some(s::<PipelineRunDetail>(f))),
         other => panic!("no shapes for {other}"),
     }
 }
@@ -469,6 +520,15 @@ fn parameters(op: &str) -> Option<Value> {
             p.push(archived);
             p.into()
         }
+        "coach_pipeline_runs" => json!([
+            {"name": "service", "in": "query", "required": false, "schema": {"type": "string", "enum": ["chat", "voice"]}},
+            {"name": "status", "in": "query", "required": false,
+             "schema": {"type": "string", "enum": ["running", "completed", "failed", "canceled", "blocked"]}},
+            {"name": "since_minutes", "in": "query", "required": false, "description": "60; 0 for all",
+             "schema": {"type": "integer", "minimum": 0, "maximum": 525600}},
+            {"name": "limit", "in": "query", "required": false, "description": "1-500 (100)",
+             "schema": {"type": "integer", "minimum": 1, "maximum": 500}},
+        ]),
         "coach_members"
         | "coach_sailwind_rep_assignments"
         | "coach_sailwind_my_rep_assignments"
@@ -486,12 +546,12 @@ pub fn fragment(run: &mut Runner<'_>) -> Value {
         let answer = run(op, &e);
         let (status, request, data) = shapes(&mut f, op);
         let request = request.map(|schema| (schema, e.body.clone().unwrap_or(Value::Null)));
-        let page = op.starts_with("coach_legal_");
-        let (content_type, example) = match &data {
-            Some(_) => ("application/json", Some(answer)),
-            None if page => ("text/html", None),
-            None if status == 204 => ("", None),
-            None => ("application/json", None),
+        let (content_type, example) = match (&data, op) {
+            (Some(_), _) => ("application/json", Some(answer)),
+            (None, "coach_legal_terms" | "coach_legal_privacy") => ("text/html", None),
+            (None, "coach_realtime_messages") => ("text/event-stream", None),
+            (None, _) if status == 204 => ("", None),
+            (None, _) => ("application/json", None),
         };
         f.operation(
             op,
@@ -536,6 +596,8 @@ fn refusals(f: &mut Fragment, op: &str, auth: Auth, path: &str) {
             | "coach_sailwind_update_strategy"
             | "coach_sailwind_rep_assignments"
             | "coach_sailwind_create_rep_assignment"
+            | "coach_pipeline_runs"
+            | "coach_pipeline_run"
     );
     if admin_only {
         f.refusal(op, 403, "Admins only.", "application/json");

@@ -302,3 +302,22 @@ pub async fn find<P: Platform>(p: &P, c: &Caller, id: &str) -> Result<PracticeSe
     .ok_or_else(|| not_found("Practice session"))?;
     Ok(session(&row))
 }
+
+/// Ends one of the caller's sessions (an ended one stays as it ended).
+pub async fn end<P: Platform>(p: &P, c: &Caller, id: &str) -> Result<PracticeSession, ApiError> {
+    let session = find(p, c, id).await?;
+    if session.status == "active" {
+        db::execute(
+            p,
+            "UPDATE practice_sessions SET status = 'ended', ended_at = ?3 \
+             WHERE organization_id = ?1 AND id = ?2 AND status = 'active'",
+            &[
+                c.organization_id.as_str().into(),
+                id.into(),
+                times::iso(p.now_ms()).into(),
+            ],
+        )
+        .await?;
+    }
+    find(p, c, id).await
+}

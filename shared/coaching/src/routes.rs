@@ -23,9 +23,11 @@ pub enum Group {
     Account,
     /// The playbook, rep assignments and practice sessions.
     Playbook,
+    /// The coach over HTTP, and the record of its runs.
+    Realtime,
 }
 
-pub const GROUPS: [Group; 2] = [Group::Account, Group::Playbook];
+pub const GROUPS: [Group; 3] = [Group::Account, Group::Playbook, Group::Realtime];
 
 /// Every route of the product.
 pub fn routes<P: Platform>() -> Vec<Route<P>> {
@@ -37,6 +39,7 @@ pub fn group<P: Platform>(g: Group) -> Vec<Route<P>> {
     let handler: fn(&str) -> Handler<P> = match g {
         Group::Account => account_handler::<P>,
         Group::Playbook => playbook_handler::<P>,
+        Group::Realtime => realtime_handler::<P>,
     };
     edgedesk_kernel::router::grouped(infos(), g, group_of, handler)
 }
@@ -45,6 +48,11 @@ pub fn group<P: Platform>(g: Group) -> Vec<Route<P>> {
 pub fn group_of(op: &str) -> Group {
     if op.starts_with("coach_sailwind_") {
         Group::Playbook
+    } else if matches!(
+        op,
+        "coach_realtime_messages" | "coach_ws" | "coach_pipeline_runs" | "coach_pipeline_run"
+    ) {
+        Group::Realtime
     } else {
         Group::Account
     }
@@ -237,6 +245,35 @@ fn playbook_handler<P: Platform>(id: &str) -> Handler<P> {
     }
 }
 
+fn realtime_handler<P: Platform>(id: &str) -> Handler<P> {
+    match id {
+        "coach_realtime_messages" => |c| Box::pin(crate::realtime::http::answer(c.p, c.req)),
+        "coach_ws" => |_| {
+            Box::pin(async move {
+                let mut res = compat::refusal(
+                    &ApiError::invalid(
+                        "GET /ws upgrades to a WebSocket (Upgrade: websocket); where the deployment has none (Spin), POST /api/v1/realtime/messages speaks the same protocol",
+                    )
+                    .with_status(426),
+                );
+                res.set_header("upgrade", "websocket");
+                res
+            })
+        },
+        "coach_pipeline_runs" => |c| {
+            member(c, 200, |c, who| {
+                Box::pin(async move { crate::runs::list(c.p, &who, c.req).await })
+            })
+        },
+        "coach_pipeline_run" => |c| {
+            member(c, 200, |c, who| {
+                Box::pin(async move { crate::runs::detail(c.p, &who, param(&c, "id")).await })
+            })
+        },
+        _ => unrouted::<P>,
+    }
+}
+
 /// Every route without its handler.
 pub fn infos() -> Vec<RouteInfo> {
     use Auth::{Public, Sso};
@@ -330,6 +367,38 @@ pub fn infos() -> Vec<RouteInfo> {
             "coach_remove_member",
             "Remove a member",
             "Admins. Removes the membership and the member's rep assignments (their practice history stays); 409 for the last admin. A member who signs in again comes back as a member.",
+        ),
+        r(
+            "GET",
+            "/ws",
+            Public,
+            "coach_ws",
+            "The realtime coach (WebSocket)",
+            "Upgrades to a WebSocket speaking HelloSales' {type, payload} messages (README, \"The realtime coach\"); ?sessionId= joins that practice session's Durable Object. Without the upgrade, 426.",
+        ),
+        r(
+            "POST",
+            "/api/v1/realtime/messages",
+            Sso,
+            "coach_realtime_messages",
+            "One coach message over HTTP",
+            "The WebSocket's protocol over HTTP: the body is one message ({type, payload}), the answer its frames as server-sent events (streamed on Spin). auth takes its token in the payload; every other type the caller's bearer token. Each request stands alone: name sessionId, send voice.recording whole, cancel from another request.",
+        ),
+        r(
+            "GET",
+            "/api/v1/admin/pipeline-runs",
+            Sso,
+            "coach_pipeline_runs",
+            "The coach's runs",
+            "Admins. The organisation's replies, newest first: status, stages with timings, provider and model, tokens, time to first token, errors. service (chat, voice), status, since_minutes (60; 0 for all), limit (1-500, 100).",
+        ),
+        r(
+            "GET",
+            "/api/v1/admin/pipeline-runs/{id}",
+            Sso,
+            "coach_pipeline_run",
+            "One run and its events",
+            "Admins. 404 for another organisation's.",
         ),
         r(
             "GET",

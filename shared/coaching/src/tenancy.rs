@@ -14,7 +14,8 @@ use edgedesk_kernel::platform::{SqlValue, Statement};
 use edgedesk_kernel::{Platform, Request, bearer, times};
 use serde_json::{Map, Value};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Role {
     Admin,
     Member,
@@ -98,7 +99,7 @@ impl Identity {
 
 /// A caller: a user, the organisation their token is for, and their role
 /// in it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Caller {
     pub user_id: String,
     pub email: Option<String>,

@@ -17,6 +17,16 @@ fn run(op: &str, e: &Example) -> Value {
     // The verification example is dev_token's, as `make dev` has it.
     w.p.set_var("DEV_AUTH", "true");
     let s = seed(&w, "admin", "member", "Acme");
+    // A reply of the coach, so the pipeline's record has a run.
+    let res = w.raw(
+        "POST",
+        "/api/v1/realtime/messages",
+        Some("member"),
+        Some(json!({"type": "chat", "payload": {"sessionId": s.session, "content": "Hello"}})),
+    );
+    assert_eq!(res.status, 200, "{}", String::from_utf8_lossy(&res.body));
+    let runs = w.ok("GET", "/api/v1/admin/pipeline-runs", "admin", None, 200);
+    let run = runs["items"][0]["id"].as_str().unwrap().to_string();
     let fill = |text: &str| {
         text.replace("{org}", &s.org)
             .replace("{member}", &s.member)
@@ -25,14 +35,18 @@ fn run(op: &str, e: &Example) -> Value {
             .replace("{product}", &s.product)
             .replace("{strategy}", &s.strategy)
             .replace("{assignment}", &s.assignment)
+            .replace("{session}", &s.session)
+            .replace("{run}", &run)
     };
     let body = e
         .body
         .as_ref()
         .map(|b| serde_json::from_str::<Value>(&fill(&b.to_string())).unwrap());
     let res = w.raw(e.method, &fill(e.path), e.who, body);
+    // The WebSocket route answers a plain GET with 426.
+    let expected = if op == "coach_ws" { 426..427 } else { 200..300 };
     assert!(
-        (200..300).contains(&res.status),
+        expected.contains(&res.status),
         "{op}: {} {}",
         res.status,
         String::from_utf8_lossy(&res.body)

@@ -303,8 +303,26 @@ pub struct OutboundResponse {
     pub body: Vec<u8>,
 }
 
+/// An answer whose body arrives in parts (server-sent events, a model's
+/// tokens): each part as it is read.
+pub struct Streamed {
+    pub status: u16,
+    pub body: futures::stream::LocalBoxStream<'static, Result<Vec<u8>, StoreError>>,
+}
+
 pub trait HttpClient {
     async fn send(&self, request: OutboundRequest) -> Result<OutboundResponse, StoreError>;
+
+    /// Sends `request` and hands its answer's body over part by part as it
+    /// arrives, so a caller can act on the first part before the last is
+    /// sent. A runtime that cannot stream reads the whole body first.
+    async fn stream(&self, request: OutboundRequest) -> Result<Streamed, StoreError> {
+        let res = self.send(request).await?;
+        Ok(Streamed {
+            status: res.status,
+            body: Box::pin(futures::stream::once(async move { Ok(res.body) })),
+        })
+    }
 }
 
 /// Where rate-limit buckets live: one strongly consistent place per key,

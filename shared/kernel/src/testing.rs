@@ -61,6 +61,7 @@ pub struct State {
     /// `None` from the handler means the call never answers.
     pub http: RefCell<Option<HttpHandler>>,
     pub http_calls: RefCell<Vec<OutboundRequest>>,
+    pub http_stream: RefCell<Option<StreamHandler>>,
     /// State of the deterministic random source.
     pub random: Cell<u64>,
     /// Key -> (body, content type, written at), in key order.
@@ -109,6 +110,7 @@ impl TestPlatform {
                 vars: RefCell::default(),
                 http: RefCell::new(None),
                 http_calls: RefCell::default(),
+                http_stream: RefCell::new(None),
                 random: Cell::new(0x9E37_79B9_7F4A_7C15),
                 objects: RefCell::default(),
                 queued: RefCell::new(None),
@@ -415,7 +417,46 @@ impl Random for TestPlatform {
     }
 }
 
+/// An answer in parts, for tests of streamed answers.
+pub type StreamHandler =
+    Box<dyn Fn(&OutboundRequest) -> Option<Result<(u16, Vec<Vec<u8>>), StoreError>>>;
+
+impl TestPlatform {
+    /// Answers outbound requests `f` takes (`Some`) in parts, as a
+    /// streaming server sends them; the others go to [`TestPlatform::on_http`].
+    pub fn on_http_stream(
+        &self,
+        f: impl Fn(&OutboundRequest) -> Option<Result<(u16, Vec<Vec<u8>>), StoreError>> + 'static,
+    ) {
+        *self.http_stream.borrow_mut() = Some(Box::new(f));
+    }
+}
+
 impl HttpClient for TestPlatform {
+    async fn stream(
+        &self,
+        request: OutboundRequest,
+    ) -> Result<crate::platform::Streamed, StoreError> {
+        let answer = self.http_stream.borrow().as_ref().and_then(|f| f(&request));
+        match answer {
+            Some(Ok((status, parts))) => {
+                self.http_calls.borrow_mut().push(request);
+                Ok(crate::platform::Streamed {
+                    status,
+                    body: Box::pin(futures::stream::iter(parts.into_iter().map(Ok))),
+                })
+            }
+            Some(Err(e)) => Err(e),
+            None => {
+                let res = self.send(request).await?;
+                Ok(crate::platform::Streamed {
+                    status: res.status,
+                    body: Box::pin(futures::stream::once(async move { Ok(res.body) })),
+                })
+            }
+        }
+    }
+
     async fn send(&self, request: OutboundRequest) -> Result<OutboundResponse, StoreError> {
         self.http_calls.borrow_mut().push(request.clone());
         let answer = match &*self.http.borrow() {

@@ -115,6 +115,8 @@ pub fn vars(jwks: &Jwks) -> Vec<(String, String)> {
             jwks.minted["issuer"].as_str().unwrap().into(),
         ),
         ("WORKOS_JWKS_URL".into(), jwks.url()),
+        // The stub coach paces its words, so a reply can be cancelled.
+        ("STUB_LLM_DELAY_MS".into(), "40".into()),
     ]
 }
 
@@ -653,4 +655,407 @@ pub fn rotation(t: &dyn Transport, jwks: &Jwks) {
         .0,
         200
     );
+}
+
+/// A WebSocket to the runtime's `/ws`, reading frames as JSON.
+pub struct Socket(tungstenite::WebSocket<std::net::TcpStream>);
+
+impl Socket {
+    pub fn connect(base: &str, query: &str) -> Socket {
+        let host = base.trim_start_matches("http://").to_string();
+        let url = format!("ws://{host}/ws{query}");
+        let stream = std::net::TcpStream::connect(&host).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(30)))
+            .unwrap();
+        let (ws, res) =
+            tungstenite::client(url.as_str(), stream).unwrap_or_else(|e| panic!("{url}: {e}"));
+        assert_eq!(res.status(), 101, "{url}");
+        Socket(ws)
+    }
+
+    pub fn send(&mut self, frame: Value) {
+        self.send_text(&frame.to_string());
+    }
+
+    pub fn send_text(&mut self, text: &str) {
+        self.0
+            .send(tungstenite::Message::text(text.to_string()))
+            .unwrap();
+    }
+
+    /// The next frame; `None` once the server has closed the socket (with
+    /// its close code).
+    pub fn read_frame(&mut self) -> Result<Value, Option<u16>> {
+        loop {
+            match self.0.read() {
+                Ok(tungstenite::Message::Text(t)) => return Ok(serde_json::from_str(&t).unwrap()),
+                Ok(tungstenite::Message::Close(c)) => return Err(c.map(|c| u16::from(c.code))),
+                Ok(_) => continue,
+                Err(_) => return Err(None),
+            }
+        }
+    }
+
+    /// Frames up to and including the first `done` accepts.
+    pub fn until(&mut self, done: impl Fn(&Value) -> bool) -> Vec<Value> {
+        let mut got = Vec::new();
+        loop {
+            let f = self
+                .read_frame()
+                .unwrap_or_else(|code| panic!("closed ({code:?}) while waiting: {got:#?}"));
+            let last = done(&f);
+            got.push(f);
+            if last {
+                return got;
+            }
+        }
+    }
+}
+
+fn kind(f: &Value) -> String {
+    let t = f["type"].as_str().unwrap_or("").to_string();
+    if t == "status.update" {
+        format!(
+            "{}:{}",
+            f["payload"]["service"].as_str().unwrap_or(""),
+            f["payload"]["status"].as_str().unwrap_or("")
+        )
+    } else {
+        t
+    }
+}
+
+fn is(k: &'static str) -> impl Fn(&Value) -> bool {
+    move |f| kind(f) == k
+}
+
+/// The realtime coach over the runtime's WebSocket: auth, ping, refusals,
+/// a chat turn streamed by the stub, a cancel mid-reply, a voice turn, and
+/// the session resumed on a new connection with its turns replayed. The
+/// runtime's `STUB_LLM_DELAY_MS` is 40, so a reply takes about a second.
+pub fn realtime_over_ws(t: &dyn Transport, base: &str, jwks: &Jwks) {
+    let member = jwks.token("member");
+    let strategies = ok(
+        t,
+        "GET",
+        "/api/v1/sailwind/strategies?include_archived=true",
+        &member,
+        None,
+        200,
+    );
+    let strategy = strategies
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["status"] != "archived")
+        .expect("a strategy")["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // A practising strategy: make it active (the scenario left it a draft).
+    ok(
+        t,
+        "PATCH",
+        &format!("/api/v1/sailwind/strategies/{strategy}"),
+        &jwks.token("admin"),
+        Some(json!({"status": "active"})),
+        200,
+    );
+
+    let mut ws = Socket::connect(base, "");
+    ws.send(json!({"type": "ping"}));
+    assert_eq!(kind(&ws.read_frame().unwrap()), "pong");
+    ws.send(json!({"type": "chat.typed", "payload": {"content": "hello"}}));
+    assert_eq!(
+        ws.read_frame().unwrap()["payload"]["code"],
+        "NOT_AUTHENTICATED"
+    );
+    ws.send_text("{nope");
+    assert_eq!(ws.read_frame().unwrap()["payload"]["code"], "INVALID_JSON");
+    ws.send(json!({"type": "teleport", "payload": {}}));
+    assert_eq!(
+        ws.read_frame().unwrap()["payload"]["code"],
+        "UNKNOWN_MESSAGE_TYPE"
+    );
+    ws.send(json!({"type": "auth", "payload": {"token": member, "platform": "web"}}));
+    let f = ws.until(is("ws:connected"));
+    let user = f.iter().find(|x| x["type"] == "auth.success").unwrap()["payload"]["userId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    ws.send(json!({"type": "session.start", "payload": {"strategyId": strategy}}));
+    let f = ws.until(is("sailwind:started"));
+    let session =
+        f.iter().find(|x| x["type"] == "session.started").unwrap()["payload"]["sessionId"]
+            .as_str()
+            .unwrap()
+            .to_string();
+
+    // A turn: tokens stream, one chat.complete, every frame of the request.
+    let started = Instant::now();
+    ws.send(json!({"type": "chat.typed", "payload": {"content": "Hi Dana, thanks for making time.", "requestId": "e2e-1"}}));
+    let f = ws.until(is("pipeline:completed"));
+    let kinds: Vec<String> = f.iter().map(kind).collect();
+    let tokens: Vec<&Value> = f.iter().filter(|x| x["type"] == "chat.token").collect();
+    assert!(tokens.len() > 10, "{kinds:?}");
+    assert_eq!(
+        kinds.iter().filter(|k| *k == "chat.complete").count(),
+        1,
+        "{kinds:?}"
+    );
+    let complete = f.iter().find(|x| x["type"] == "chat.complete").unwrap();
+    let joined: String = tokens
+        .iter()
+        .map(|x| x["payload"]["token"].as_str().unwrap())
+        .collect();
+    assert_eq!(complete["payload"]["content"], joined.as_str());
+    assert!(
+        f.iter().all(|x| x["metadata"]["request_id"] == "e2e-1"),
+        "{f:#?}"
+    );
+    eprintln!(
+        "a streamed reply of {} tokens in {:?}",
+        tokens.len(),
+        started.elapsed()
+    );
+
+    // Cancel on the same socket after the first tokens: no chat.complete.
+    ws.send(json!({"type": "chat.typed", "payload": {"content": "What does a pilot cost?", "requestId": "e2e-2"}}));
+    let f = ws.until(is("chat.token"));
+    let run = f.last().unwrap()["metadata"]["pipeline_run_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    ws.send(json!({"type": "pipeline.cancel_requested", "payload": {"pipelineRunId": run}}));
+    let f = ws.until(is("pipeline:canceled"));
+    assert!(!f.iter().any(|x| x["type"] == "chat.complete"), "{f:#?}");
+
+    // A voice turn (the stub hears text as text, speaks silence).
+    use base64::Engine;
+    let b64 = base64::engine::general_purpose::STANDARD;
+    ws.send(json!({"type": "voice.start", "payload": {"format": "wav"}}));
+    ws.send(json!({"type": "voice.chunk", "payload": {"data": b64.encode("Could we start with one team?")}}));
+    ws.send(json!({"type": "voice.end", "payload": {}}));
+    let f = ws.until(is("voice.complete"));
+    let heard = f.iter().find(|x| x["type"] == "voice.transcript").unwrap();
+    assert_eq!(
+        heard["payload"]["transcript"],
+        "Could we start with one team?"
+    );
+    assert!(f.iter().any(|x| x["type"] == "voice.audio"));
+    drop(ws);
+
+    // Resume on a new connection, in the session's own object.
+    let mut ws = Socket::connect(base, &format!("?sessionId={session}"));
+    ws.send(json!({"type": "auth", "payload": {"token": member, "sessionId": session}}));
+    let f = ws.until(is("auth.success"));
+    let ok_frame = f.last().unwrap();
+    assert_eq!(ok_frame["payload"]["sessionId"], session.as_str());
+    assert_eq!(ok_frame["payload"]["userId"], user.as_str());
+    ws.send(json!({"type": "session.resume", "payload": {}}));
+    let f = ws.until(is("session.switched"));
+    let messages = f.last().unwrap()["payload"]["messages"]
+        .as_array()
+        .unwrap()
+        .clone();
+    let said: Vec<&str> = messages
+        .iter()
+        .filter(|m| m["role"] == "user")
+        .map(|m| m["content"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        said,
+        [
+            "Hi Dana, thanks for making time.",
+            "What does a pilot cost?",
+            "Could we start with one team?"
+        ]
+    );
+    assert_eq!(
+        messages.iter().filter(|m| m["role"] == "assistant").count(),
+        2,
+        "the cancelled reply is not kept"
+    );
+    ws.send(json!({"type": "session.end", "payload": {}}));
+    assert_eq!(
+        ws.until(is("session.ended")).last().unwrap()["payload"]["status"],
+        "ended"
+    );
+
+    // A bad token: auth.error, then the server closes the socket.
+    let mut ws = Socket::connect(base, "");
+    ws.send(json!({"type": "auth", "payload": {"token": jwks.token("expired")}}));
+    let f = ws.read_frame().unwrap();
+    assert_eq!(f["type"], "auth.error");
+    assert_eq!(ws.read_frame().err(), Some(Some(4401)));
+
+    // The command line's conversation, as the README shows it: a session
+    // on the rep's first assignment, each reply streamed.
+    let mut printed = Vec::new();
+    let args = edgedesk_cli::coach::CoachArgs {
+        token: member.clone(),
+        strategy: None,
+        session: None,
+        say: vec![
+            "Hi, thanks for taking the call.".into(),
+            "What would a pilot cost?".into(),
+        ],
+        end: true,
+    };
+    edgedesk_cli::coach::conversation(base, &args, &mut printed).expect("the CLI conversation");
+    let printed = String::from_utf8(printed).unwrap();
+    assert_eq!(
+        printed.matches("coach> [stub reply]").count(),
+        2,
+        "{printed}"
+    );
+    assert!(
+        printed.contains("you> What would a pilot cost?"),
+        "{printed}"
+    );
+
+    // The runs, for the organisation's admin.
+    let runs = ok(
+        t,
+        "GET",
+        "/api/v1/admin/pipeline-runs?since_minutes=0",
+        &jwks.token("admin"),
+        None,
+        200,
+    );
+    let statuses: Vec<&str> = runs["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["status"].as_str().unwrap())
+        .collect();
+    assert!(
+        statuses.contains(&"completed") && statuses.contains(&"canceled"),
+        "{statuses:?}"
+    );
+}
+
+/// One message over `POST /api/v1/realtime/messages`: the frames of its
+/// server-sent events.
+pub fn over_http(t: &dyn Transport, token: Option<&str>, message: Value) -> (u16, Vec<Value>) {
+    let mut headers = vec![("content-type".to_string(), "application/json".to_string())];
+    if let Some(tok) = token {
+        headers.push(("authorization".into(), format!("Bearer {tok}")));
+    }
+    let res = t
+        .send(WireRequest {
+            method: "POST".into(),
+            path: "/api/v1/realtime/messages".into(),
+            headers,
+            body: message.to_string().into_bytes(),
+        })
+        .unwrap();
+    if res.status != 200 {
+        return (
+            res.status,
+            vec![serde_json::from_slice(&res.body).unwrap_or(Value::Null)],
+        );
+    }
+    let text = String::from_utf8(res.body).unwrap();
+    let frames = text
+        .split("\n\n")
+        .filter(|e| !e.trim().is_empty())
+        .map(|event| {
+            let kind = event
+                .lines()
+                .find_map(|l| l.strip_prefix("event: "))
+                .unwrap_or("");
+            let data = event
+                .lines()
+                .find_map(|l| l.strip_prefix("data: "))
+                .expect("a data line");
+            let frame: Value = serde_json::from_str(data).unwrap();
+            assert_eq!(frame["type"], kind, "the event is named for its frame");
+            frame
+        })
+        .collect();
+    (200, frames)
+}
+
+/// The protocol over HTTP (Spin's way; the Worker answers it too): each
+/// message its own request, answered as server-sent events.
+pub fn realtime_over_http(t: &dyn Transport, jwks: &Jwks) {
+    let member = jwks.token("member");
+    let (s, f) = over_http(t, None, json!({"type": "ping"}));
+    assert_eq!(s, 401, "every type but auth takes the token: {f:?}");
+    let (s, f) = over_http(
+        t,
+        None,
+        json!({"type": "auth", "payload": {"token": member}}),
+    );
+    assert_eq!(s, 200);
+    assert_eq!(kind(&f[0]), "auth.success", "{f:?}");
+    let (_, f) = over_http(t, Some(&member), json!({"type": "ping"}));
+    assert_eq!(kind(&f[0]), "pong");
+    let strategies = ok(t, "GET", "/api/v1/sailwind/strategies", &member, None, 200);
+    let strategy = strategies[0]["id"].as_str().unwrap().to_string();
+    ok(
+        t,
+        "PATCH",
+        &format!("/api/v1/sailwind/strategies/{strategy}"),
+        &jwks.token("admin"),
+        Some(json!({"status": "active"})),
+        200,
+    );
+    let (_, f) = over_http(
+        t,
+        Some(&member),
+        json!({"type": "session.start", "payload": {"strategyId": strategy}}),
+    );
+    assert_eq!(kind(&f[0]), "session.started", "{f:?}");
+    let session = f[0]["payload"]["sessionId"].as_str().unwrap().to_string();
+    let (_, f) = over_http(
+        t,
+        Some(&member),
+        json!({"type": "chat.typed", "payload": {"sessionId": session, "content": "Hi Dana!", "requestId": "http-1"}}),
+    );
+    let kinds: Vec<String> = f.iter().map(kind).collect();
+    assert!(
+        kinds.iter().filter(|k| *k == "chat.token").count() > 5,
+        "{kinds:?}"
+    );
+    assert_eq!(kinds.iter().filter(|k| *k == "chat.complete").count(), 1);
+    assert_eq!(kinds.last().unwrap(), "pipeline:completed");
+    // Without a session named, the turn says what to send.
+    let (_, f) = over_http(
+        t,
+        Some(&member),
+        json!({"type": "chat.typed", "payload": {"content": "Hi"}}),
+    );
+    assert!(
+        f[0]["payload"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("session.start"),
+        "{f:?}"
+    );
+    // A voice turn in one message.
+    use base64::Engine;
+    let audio = base64::engine::general_purpose::STANDARD.encode("When could we start?");
+    let (_, f) = over_http(
+        t,
+        Some(&member),
+        json!({"type": "voice.recording", "payload": {"sessionId": session, "audioData": format!("data:audio/wav;base64,{audio}")}}),
+    );
+    assert!(f.iter().any(|x| x["type"] == "voice.audio"), "{f:?}");
+    // Resumed in a later request: the turns replayed.
+    let (_, f) = over_http(
+        t,
+        Some(&member),
+        json!({"type": "session.resume", "payload": {"sessionId": session}}),
+    );
+    let said: Vec<&str> = f[0]["payload"]["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["role"] == "user")
+        .map(|m| m["content"].as_str().unwrap())
+        .collect();
+    assert_eq!(said, ["Hi Dana!", "When could we start?"]);
 }

@@ -1,13 +1,14 @@
-//! The Worker with every product compiled in stays within its budget: 1.5
-//! MB gzip, half the Workers Free plan's 3 MB limit (the size that is sent
-//! and that a cold start loads). Needs the
+//! The Worker with every product compiled in stays within its budget: 1.75
+//! MB gzip, well under the Workers Free plan's 3 MB limit (the size that is
+//! sent and that a cold start loads); five products, one of them a realtime
+//! coach with its model providers. Needs the
 //! built Worker (`make build`; `make test` does it). `make worker-sizes`
 //! reports the size per product feature.
 
 use edgedesk_e2e::repo_root;
 use std::process::Command;
 
-const BUDGET_GZIP_BYTES: usize = 1_500_000;
+const BUDGET_GZIP_BYTES: usize = 1_750_000;
 
 #[test]
 fn the_worker_is_within_its_size_budget() {

@@ -234,6 +234,8 @@ fn shared_cases_pass_on_workerd() {
     // The sales coaching backend's REST routes, two organisations and the
     // forged tokens; its key rotation is checked a minute later, below.
     edgedesk_e2e::coaching::scenario(&http, &jwks);
+    // The realtime coach on its WebSocket, held by a Durable Object.
+    edgedesk_e2e::coaching::realtime_over_ws(&http, &base, &jwks);
 
     // An oversized body costs its sender a 413 and nobody else anything:
     // the calls after it, over wrangler's dev proxy, are answered as usual.

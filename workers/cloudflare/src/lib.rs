@@ -5,6 +5,8 @@
 //! from the environment.
 
 mod buckets;
+#[cfg(feature = "coaching")]
+mod coach;
 mod platform;
 
 use edgedesk_kernel::platform::{Config, Delivery};
@@ -22,6 +24,11 @@ static APP: LazyLock<Routes<CloudflarePlatform>> = LazyLock::new(edgedesk_app::r
 
 #[event(fetch)]
 async fn fetch(mut req: Request, env: Env, ctx: Context) -> Result<Response> {
+    // The realtime coach's WebSocket goes to its session's Durable Object.
+    #[cfg(feature = "coaching")]
+    if req.path() == "/ws" && req.headers().get("upgrade")?.is_some() {
+        return coach::connect(req, &env).await;
+    }
     // Through the platform's config, which reads each variable once per
     // isolate: this runs on every request.
     let kernel = CloudflarePlatform::new(env.clone(), &edgedesk_kernel::KERNEL);

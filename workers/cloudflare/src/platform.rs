@@ -292,6 +292,28 @@ impl Random for CloudflarePlatform {
 
 impl HttpClient for CloudflarePlatform {
     async fn send(&self, request: OutboundRequest) -> Result<OutboundResponse, StoreError> {
+        let mut res = fetch(request).await?;
+        let body = read_limited(&mut res).await?;
+        Ok(OutboundResponse {
+            status: res.status_code(),
+            body,
+        })
+    }
+
+    /// The answer's body as the runtime reads it, part by part.
+    async fn stream(&self, request: OutboundRequest) -> Result<Streamed, StoreError> {
+        use futures::StreamExt;
+        let mut res = fetch(request).await?;
+        let body = res.stream().map_err(|e| fault("outbound body", e))?;
+        Ok(Streamed {
+            status: res.status_code(),
+            body: Box::pin(body.map(|part| part.map_err(|e| fault("outbound body", e)))),
+        })
+    }
+}
+
+async fn fetch(request: OutboundRequest) -> Result<worker::Response, StoreError> {
+    {
         let headers = worker::Headers::new();
         for (k, v) in &request.headers {
             headers.set(k, v).map_err(|e| fault("outbound header", e))?;
@@ -307,15 +329,10 @@ impl HttpClient for CloudflarePlatform {
         }
         let req = worker::Request::new_with_init(&request.url, &init)
             .map_err(|e| fault("outbound request", e))?;
-        let mut res = Fetch::Request(req)
+        Fetch::Request(req)
             .send()
             .await
-            .map_err(|e| fault("outbound fetch", e))?;
-        let body = read_limited(&mut res).await?;
-        Ok(OutboundResponse {
-            status: res.status_code(),
-            body,
-        })
+            .map_err(|e| fault("outbound fetch", e))
     }
 }
 

@@ -70,3 +70,38 @@ pub async fn serve_route(route: Route<SpinPlatform>, req: Request) -> Result<Res
     println!("{}", edgedesk_kernel::observe::log_line(&report));
     wasi_http::write_response(response)
 }
+
+/// Whether a request is `method` on exactly `path`.
+pub fn is(req: &Request, method: &str, path: &str) -> bool {
+    let target = req.get_path_with_query().unwrap_or_default();
+    let p = target.split('?').next().unwrap_or("");
+    wasi_http::method_is(req, method) && p == path
+}
+
+pub use wasi_http::{read_request, write_response};
+
+/// An answer of server-sent events written as `produce` makes them: it is
+/// given a function that sends one event, and the answer ends when it
+/// returns. The answer's head goes out at once, so a client reads each
+/// event as it is sent.
+pub fn event_stream<F, Fut>(produce: F) -> Result<Response, ErrorCode>
+where
+    F: FnOnce(Box<dyn Fn(String)>) -> Fut + 'static,
+    Fut: std::future::Future<Output = ()> + 'static,
+{
+    let (tx, rx) = futures::channel::mpsc::unbounded::<String>();
+    let out: Box<dyn Fn(String)> = Box::new(move |event| {
+        // A client that left takes nothing more.
+        let _ = tx.unbounded_send(event);
+    });
+    let work = produce(out);
+    wasi_http::streamed_response(
+        200,
+        &[
+            ("content-type", "text/event-stream; charset=utf-8"),
+            ("cache-control", "no-store"),
+        ],
+        rx,
+        work,
+    )
+}

@@ -250,6 +250,13 @@ impl HttpClient for SpinPlatform {
     async fn send(&self, request: OutboundRequest) -> Result<OutboundResponse, StoreError> {
         crate::wasi_http::send(request).await
     }
+
+    async fn stream(
+        &self,
+        request: OutboundRequest,
+    ) -> Result<edgedesk_kernel::platform::Streamed, StoreError> {
+        crate::wasi_http::stream(request).await
+    }
 }
 
 impl Config for SpinPlatform {

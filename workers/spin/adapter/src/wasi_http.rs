@@ -106,13 +106,16 @@ struct Outgoing {
 }
 
 /// Headers, and a body stream written once the host starts reading it.
-fn outgoing(headers: &[(String, String)], body: Vec<u8>) -> Result<Outgoing, ErrorCode> {
+fn fields<'a>(headers: impl Iterator<Item = (&'a str, &'a str)>) -> Result<Fields, ErrorCode> {
     let entries: Vec<(String, Vec<u8>)> = headers
-        .iter()
-        .map(|(k, v)| (k.clone(), v.clone().into_bytes()))
+        .map(|(k, v)| (k.to_string(), v.as_bytes().to_vec()))
         .collect();
-    let fields = Fields::from_list(&entries)
-        .map_err(|e| ErrorCode::InternalError(Some(format!("invalid header: {}", e.describe()))))?;
+    Fields::from_list(&entries)
+        .map_err(|e| ErrorCode::InternalError(Some(format!("invalid header: {}", e.describe()))))
+}
+
+fn outgoing(headers: &[(String, String)], body: Vec<u8>) -> Result<Outgoing, ErrorCode> {
+    let fields = fields(headers.iter().map(|(k, v)| (k.as_str(), v.as_str())))?;
     let (mut body_tx, body_rx) = wit_stream::new();
     // No trailers: the writer is dropped, which sends the default `None`.
     let (_trailers_tx, trailers_rx) = wit_future::new(|| Ok(None));
@@ -155,7 +158,8 @@ fn split_url(url: &str) -> Option<(Scheme, &str, &str)> {
 
 /// Sends a request through the host (`allowed_outbound_hosts` applies) and
 /// reads the answer, up to `MAX_OUTBOUND_BODY_BYTES`.
-pub async fn send(request: OutboundRequest) -> Result<OutboundResponse, StoreError> {
+/// Sends a request; its status and its body's stream.
+async fn open(request: OutboundRequest) -> Result<(u16, StreamReader<u8>), StoreError> {
     let (scheme, authority, target) =
         split_url(&request.url).ok_or_else(|| outbound_fault("url", &request.url))?;
     let mut headers = request.headers;
@@ -176,6 +180,11 @@ pub async fn send(request: OutboundRequest) -> Result<OutboundResponse, StoreErr
     let status = res.get_status_code();
     let (_done, done_rx) = wit_future::new(|| Ok(()));
     let (stream, _trailers) = types::Response::consume_body(res, done_rx);
+    Ok((status, stream))
+}
+
+pub async fn send(request: OutboundRequest) -> Result<OutboundResponse, StoreError> {
+    let (status, stream) = open(request).await?;
     let mut body = Vec::new();
     let mut stream = std::pin::pin!(chunks(stream));
     while let Some(chunk) = futures::StreamExt::next(&mut stream).await {
@@ -189,4 +198,51 @@ pub async fn send(request: OutboundRequest) -> Result<OutboundResponse, StoreErr
         body.extend_from_slice(&chunk);
     }
     Ok(OutboundResponse { status, body })
+}
+
+/// Sends a request; its body part by part as it arrives.
+pub async fn stream(
+    request: OutboundRequest,
+) -> Result<edgedesk_kernel::platform::Streamed, StoreError> {
+    let (status, stream) = open(request).await?;
+    let body =
+        futures::StreamExt::map(chunks(stream), |c| c.map_err(|e| outbound_fault("body", e)));
+    Ok(edgedesk_kernel::platform::Streamed {
+        status,
+        body: Box::pin(body),
+    })
+}
+
+pub fn method_is(req: &types::Request, name: &str) -> bool {
+    method_name(&req.get_method()) == name
+}
+
+/// An answer whose body is each part `parts` yields, written as it comes,
+/// while `work` (which makes them) runs; the body ends when both are done.
+pub fn streamed_response(
+    status: u16,
+    headers: &[(&str, &str)],
+    parts: impl futures::Stream<Item = String> + 'static,
+    work: impl std::future::Future<Output = ()> + 'static,
+) -> Result<types::Response, ErrorCode> {
+    let fields = fields(headers.iter().copied())?;
+    let (mut body_tx, body_rx) = wit_stream::new();
+    let (_trailers_tx, trailers_rx) = wit_future::new(|| Ok(None));
+    wit_bindgen::spawn(async move {
+        let pump = async move {
+            let mut parts = std::pin::pin!(parts);
+            while let Some(part) = futures::StreamExt::next(&mut parts).await {
+                if !body_tx.write_all(part.into_bytes()).await.is_empty() {
+                    // The client has gone: the work goes on and is recorded.
+                    break;
+                }
+            }
+        };
+        futures::join!(work, pump);
+    });
+    let (response, _sent) = types::Response::new(fields, Some(body_rx), trailers_rx);
+    response
+        .set_status_code(status)
+        .map_err(|()| ErrorCode::InternalError(Some(format!("bad status {status}"))))?;
+    Ok(response)
 }
