@@ -164,30 +164,60 @@ const CLIENT_FIELDS: [&str; 7] = [
     "total_revenue",
 ];
 
-/// The client fields a body sets, in [`CLIENT_FIELDS`]' order (`None`:
-/// left as it is).
-fn client_values(input: &Input, creating: bool) -> Result<Vec<Option<SqlValue>>, ApiError> {
-    let name = if creating || input.has("name") {
+/// `name` (1-200 characters): required when adding, else only if given.
+fn name(input: &Input, creating: bool) -> Result<Option<SqlValue>, ApiError> {
+    Ok(if creating || input.has("name") {
         Some(input.required_text("name", 200)?.into())
     } else {
         None
-    };
-    let status = if creating || input.has("status") {
-        Some(
-            input
-                .text("status", 40)?
-                .filter(|s| !s.is_empty())
-                .unwrap_or_else(|| "prospect".into())
-                .into(),
-        )
+    })
+}
+
+/// `status` (at most 40 characters), `default` when adding without one or
+/// when given empty.
+fn status(input: &Input, creating: bool, default: &str) -> Result<Option<SqlValue>, ApiError> {
+    Ok(if creating || input.has("status") {
+        let s = input.text("status", 40)?.filter(|s| !s.is_empty());
+        Some(s.unwrap_or_else(|| default.into()).into())
     } else {
         None
-    };
-    let revenue = match input.number("total_revenue", 0.0, 1e12)? {
+    })
+}
+
+/// An amount of money (0 to a trillion), 0 when adding without one.
+fn amount(input: &Input, field: &str, creating: bool) -> Result<Option<SqlValue>, ApiError> {
+    Ok(match input.number(field, 0.0, 1e12)? {
         Some(v) => Some(v.into()),
         None if creating => Some(0.0.into()),
         None => None,
-    };
+    })
+}
+
+/// The `SET` clauses of the fields given (`None`: left as it is), with
+/// their parameters after the organisation (1) and the id (2).
+fn assignments(
+    c: &Caller,
+    id: &str,
+    fields: &[&str],
+    values: Vec<Option<SqlValue>>,
+) -> (Vec<String>, Vec<SqlValue>) {
+    let mut sets = Vec::new();
+    let mut params: Vec<SqlValue> = vec![c.organization_id.as_str().into(), id.into()];
+    for (field, value) in fields.iter().zip(values) {
+        if let Some(v) = value {
+            params.push(v);
+            sets.push(format!("{field} = ?{}", params.len()));
+        }
+    }
+    (sets, params)
+}
+
+/// The client fields a body sets, in [`CLIENT_FIELDS`]' order (`None`:
+/// left as it is).
+fn client_values(input: &Input, creating: bool) -> Result<Vec<Option<SqlValue>>, ApiError> {
+    let name = name(input, creating)?;
+    let status = status(input, creating, "prospect")?;
+    let revenue = amount(input, "total_revenue", creating)?;
     let text = |name: &str, max: usize| -> Result<Option<SqlValue>, ApiError> {
         Ok(nullable(input, name, max)?.map(SqlValue::from))
     };
@@ -238,14 +268,7 @@ pub async fn update_client<P: Platform>(
     let input = Input::body(req, &allowed)?;
     let values = client_values(&input, false)?;
     let archived = input.boolean("archived")?;
-    let mut sets: Vec<String> = Vec::new();
-    let mut params: Vec<SqlValue> = vec![c.organization_id.as_str().into(), id.into()];
-    for (field, value) in CLIENT_FIELDS.iter().zip(values) {
-        if let Some(v) = value {
-            params.push(v);
-            sets.push(format!("{field} = ?{}", params.len()));
-        }
-    }
+    let (sets, params) = assignments(c, id, &CLIENT_FIELDS, values);
     update(p, "clients", sets, params, archived).await?;
     get_client(p, c, id).await
 }
@@ -373,27 +396,9 @@ const PRODUCT_FIELDS: [&str; 6] = [
 ];
 
 fn product_values(input: &Input, creating: bool) -> Result<Vec<Option<SqlValue>>, ApiError> {
-    let name = if creating || input.has("name") {
-        Some(input.required_text("name", 200)?.into())
-    } else {
-        None
-    };
-    let status = if creating || input.has("status") {
-        Some(
-            input
-                .text("status", 40)?
-                .filter(|s| !s.is_empty())
-                .unwrap_or_else(|| "active".into())
-                .into(),
-        )
-    } else {
-        None
-    };
-    let price = match input.number("price", 0.0, 1e12)? {
-        Some(v) => Some(v.into()),
-        None if creating => Some(0.0.into()),
-        None => None,
-    };
+    let name = name(input, creating)?;
+    let status = status(input, creating, "active")?;
+    let price = amount(input, "price", creating)?;
     let stock = match input.int("stock", 0, 1_000_000_000)? {
         Some(v) => Some(v.into()),
         None if creating => Some(0i64.into()),
@@ -443,14 +448,7 @@ pub async fn update_product<P: Platform>(
     let input = Input::body(req, &allowed)?;
     let values = product_values(&input, false)?;
     let archived = input.boolean("archived")?;
-    let mut sets = Vec::new();
-    let mut params: Vec<SqlValue> = vec![c.organization_id.as_str().into(), id.into()];
-    for (field, value) in PRODUCT_FIELDS.iter().zip(values) {
-        if let Some(v) = value {
-            params.push(v);
-            sets.push(format!("{field} = ?{}", params.len()));
-        }
-    }
+    let (sets, params) = assignments(c, id, &PRODUCT_FIELDS, values);
     update(p, "products", sets, params, archived).await?;
     get_product(p, c, id).await
 }
