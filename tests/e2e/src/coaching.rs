@@ -1059,3 +1059,61 @@ pub fn realtime_over_http(t: &dyn Transport, jwks: &Jwks) {
         .collect();
     assert_eq!(said, ["Hi Dana!", "When could we start?"]);
 }
+
+/// Over HTTP a cancel is another request: sent while a reply streams, it
+/// stops that reply at its next poll of the run (no `chat.complete`).
+pub fn cancel_over_http(t: &(dyn Transport + Sync), jwks: &Jwks) {
+    let (member, admin) = (jwks.token("member"), jwks.token("admin"));
+    let strategies = ok(t, "GET", "/api/v1/sailwind/strategies", &member, None, 200);
+    let strategy = strategies
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["status"] == "active")
+        .expect("an active strategy")["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (_, f) = over_http(
+        t,
+        Some(&member),
+        json!({"type": "session.start", "payload": {"strategyId": strategy}}),
+    );
+    let session = f[0]["payload"]["sessionId"].as_str().unwrap().to_string();
+    let (reply, answer) = std::thread::scope(|s| {
+        let streaming = s.spawn(|| {
+            over_http(
+                t,
+                Some(&member),
+                json!({"type": "chat.typed", "payload": {"sessionId": session, "content": "Tell me about the pilot."}}),
+            )
+        });
+        // The run, once it is under way.
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let run = loop {
+            let runs = ok(
+                t,
+                "GET",
+                "/api/v1/admin/pipeline-runs?status=running",
+                &admin,
+                None,
+                200,
+            );
+            if let Some(id) = runs["items"][0]["id"].as_str() {
+                break id.to_string();
+            }
+            assert!(Instant::now() < deadline, "no run under way");
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        let (_, answer) = over_http(
+            t,
+            Some(&member),
+            json!({"type": "pipeline.cancel_requested", "payload": {"pipelineRunId": run}}),
+        );
+        (streaming.join().unwrap().1, answer)
+    });
+    assert_eq!(kind(&answer[0]), "pipeline:cancel_requested", "{answer:?}");
+    let kinds: Vec<String> = reply.iter().map(kind).collect();
+    assert!(!kinds.contains(&"chat.complete".to_string()), "{kinds:?}");
+    assert_eq!(kinds.last().unwrap(), "pipeline:canceled", "{kinds:?}");
+}

@@ -575,6 +575,7 @@ fn the_coaching_routes_pass_on_spin_components() {
     coaching::scenario(&t, &jwks);
     // The realtime coach over HTTP, its frames streamed as events.
     coaching::realtime_over_http(&t, &jwks);
+    coaching::cancel_over_http(&t, &jwks);
     assert!(host.violations().is_empty(), "{:?}", host.violations());
 }
 
