@@ -5,6 +5,7 @@
 //! issuer publishes it.
 
 use crate::mock_llm::{read_request, respond};
+use crate::support::call;
 use crate::{Transport, WireRequest, repo_root};
 use serde_json::{Value, json};
 use std::process::Command;
@@ -118,37 +119,6 @@ pub fn vars(jwks: &Jwks) -> Vec<(String, String)> {
         // The stub coach paces its words, so a reply can be cancelled.
         ("STUB_LLM_DELAY_MS".into(), "40".into()),
     ]
-}
-
-fn call(
-    t: &dyn Transport,
-    method: &str,
-    path: &str,
-    token: Option<&str>,
-    body: Option<Value>,
-) -> (u16, Value) {
-    let mut headers = Vec::new();
-    if let Some(tok) = token {
-        headers.push(("authorization".into(), format!("Bearer {tok}")));
-    }
-    let body = match body {
-        Some(b) => {
-            headers.push(("content-type".into(), "application/json".into()));
-            b.to_string().into_bytes()
-        }
-        None => Vec::new(),
-    };
-    let res = t
-        .send(WireRequest {
-            method: method.into(),
-            path: path.into(),
-            headers,
-            body,
-        })
-        .unwrap_or_else(|e| panic!("{method} {path}: {e}"));
-    let v = serde_json::from_slice(&res.body)
-        .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&res.body).into_owned()));
-    (res.status, v)
 }
 
 fn ok(
